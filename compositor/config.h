@@ -1,0 +1,76 @@
+#ifndef PWL_CONFIG_H
+#define PWL_CONFIG_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdint.h>
+#include <wayland-util.h>
+#include <xkbcommon/xkbcommon.h>
+
+enum pwl_action {
+	PWL_ACTION_SPAWN,
+	PWL_ACTION_CLOSE,
+	PWL_ACTION_QUIT,
+	PWL_ACTION_FULLSCREEN,
+	PWL_ACTION_MAXIMIZE,
+	PWL_ACTION_FOCUS_NEXT,
+};
+
+struct pwl_keybinding {
+	struct wl_list link; // pwl_config.keybindings
+	uint32_t modifiers; // WLR_MODIFIER_* mask
+	xkb_keysym_t sym; // lower case
+	enum pwl_action action;
+	char *command; // may be NULL; only for PWL_ACTION_SPAWN
+};
+
+struct pwl_output_config {
+	struct wl_list link; // pwl_config.outputs
+	char *name;
+	bool enabled;
+	float scale; // 0 when unset
+	int width, height, refresh_mhz; // 0 when unset
+	bool has_position;
+	int x, y;
+};
+
+struct pwl_config {
+	char *path; // may be NULL (defaults only)
+	struct {
+		char *rules, *model, *layout, *variant, *options; // may be NULL
+		int repeat_rate, repeat_delay;
+	} keyboard;
+	struct wl_list outputs; // pwl_output_config.link
+	struct wl_list keybindings; // pwl_keybinding.link
+	char **startup; // startup commands, run with sh -c
+	size_t startup_len;
+	char *panel_command; // may be NULL
+	char *cursor_theme; // may be NULL
+	int cursor_size;
+	bool xwayland;
+	bool ssd; // prefer server-side decorations
+	int max_request_backlog; // flood limit, see client_limits.c
+
+	/* Every problem found while parsing, as "path:line: message". */
+	char **errors;
+	size_t errors_len;
+};
+
+/** Fills `config` with the built-in defaults (incl. Super+Shift+E to quit). */
+void config_init(struct pwl_config *config);
+/** Parses an INI stream on top of the current values. A bad line is recorded
+ * in config->errors and skipped; the rest still applies. Returns false if any
+ * line was rejected. `path` names the stream in messages. */
+bool config_parse(struct pwl_config *config, FILE *f, const char *path);
+/** Loads `path`, or the default location when `path` is NULL (a missing
+ * default file is not an error). */
+bool config_load(struct pwl_config *config, const char *path);
+void config_finish(struct pwl_config *config);
+
+/** Parses "Super+Shift+e"-style key combinations. */
+bool config_parse_combo(const char *text, uint32_t *modifiers,
+	xkb_keysym_t *sym);
+struct pwl_output_config *config_find_output(struct pwl_config *config,
+	const char *name);
+
+#endif

@@ -1,0 +1,42 @@
+#include "spawn.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <wlr/util/log.h>
+
+/* Children must not inherit the compositor's blocked or ignored signals,
+ * which libwayland's signal fds rely on. */
+static void reset_signals(void) {
+	sigset_t set;
+	sigemptyset(&set);
+	sigprocmask(SIG_SETMASK, &set, NULL);
+	signal(SIGPIPE, SIG_DFL);
+	signal(SIGCHLD, SIG_DFL);
+}
+
+pid_t spawn_argv(char *const argv[]) {
+	if (!argv || !argv[0]) {
+		return -1;
+	}
+	pid_t pid = fork();
+	if (pid < 0) {
+		wlr_log_errno(WLR_ERROR, "fork failed");
+		return -1;
+	}
+	if (pid == 0) {
+		reset_signals();
+		setsid();
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	wlr_log(WLR_DEBUG, "Spawned %s as pid %d", argv[0], (int)pid);
+	return pid;
+}
+
+pid_t spawn_shell(const char *command) {
+	char *argv[] = { "/bin/sh", "-c", (char *)command, NULL };
+	return spawn_argv(argv);
+}
