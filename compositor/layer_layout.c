@@ -40,15 +40,37 @@ static void place_axis(bool anchor_start, bool anchor_end, int32_t desired,
 	}
 }
 
-bool layer_place(const struct layer_request *req, const struct wlr_box *full,
-		struct wlr_box *usable, struct wlr_box *out) {
+static int32_t clamp(int64_t v, int32_t lo, int32_t hi) {
+	return v < lo ? lo : v > hi ? hi : (int32_t)v;
+}
+
+/* Clients send any 32-bit values; clamp them to what a screen can hold so
+ * that no sum below can overflow. */
+static struct layer_request sanitize(const struct layer_request *in) {
+	const int32_t max = 65535;
+	struct layer_request r = *in;
+	r.exclusive_zone = clamp(in->exclusive_zone, -1, max);
+	r.margin_top = clamp(in->margin_top, -max, max);
+	r.margin_right = clamp(in->margin_right, -max, max);
+	r.margin_bottom = clamp(in->margin_bottom, -max, max);
+	r.margin_left = clamp(in->margin_left, -max, max);
+	r.desired_width = in->desired_width > (uint32_t)max ? (uint32_t)max :
+		in->desired_width;
+	r.desired_height = in->desired_height > (uint32_t)max ? (uint32_t)max :
+		in->desired_height;
+	return r;
+}
+
+bool layer_place(const struct layer_request *request,
+		const struct wlr_box *full, struct wlr_box *usable,
+		struct wlr_box *out) {
+	struct layer_request clamped = sanitize(request);
+	const struct layer_request *req = &clamped;
 	// A zone of -1 asks to ignore other surfaces' zones.
 	struct wlr_box bounds = req->exclusive_zone == -1 ? *full : *usable;
 	uint32_t a = req->anchor;
-	// Sizes beyond what fits in an int are nonsense; clamp them so the
-	// arithmetic below cannot overflow.
-	int32_t dw = req->desired_width > 65535 ? 65535 : (int32_t)req->desired_width;
-	int32_t dh = req->desired_height > 65535 ? 65535 : (int32_t)req->desired_height;
+	int32_t dw = (int32_t)req->desired_width;
+	int32_t dh = (int32_t)req->desired_height;
 
 	place_axis(a & LAYER_ANCHOR_LEFT, a & LAYER_ANCHOR_RIGHT, dw,
 		req->margin_left, req->margin_right, bounds.x, bounds.width,

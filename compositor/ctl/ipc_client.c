@@ -1,0 +1,165 @@
+#include "ipc_client.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Outside the session (a console, ssh): the one session of this user. */
+static char *find_single_socket(const char *dir, const char **error) {
+	DIR *d = opendir(dir);
+	if (!d) {
+		*error = "XDG_RUNTIME_DIR cannot be read";
+		return NULL;
+	}
+	char found[4096] = "";
+	int count = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		if (!strncmp(e->d_name, "pocketwl.", 9) && len > 14 &&
+				!strcmp(e->d_name + len - 5, ".sock")) {
+			snprintf(found, sizeof(found), "%s/%s", dir, e->d_name);
+			count++;
+		}
+	}
+	closedir(d);
+	if (count != 1) {
+		*error = count == 0 ? "no pocketwl session found in XDG_RUNTIME_DIR" :
+			"several pocketwl sessions run: set WAYLAND_DISPLAY or "
+			"POCKETWL_SOCK to choose one";
+		return NULL;
+	}
+	return strdup(found);
+}
+
+char *ipc_client_socket_path(const char **error) {
+	const char *sock = getenv("POCKETWL_SOCK");
+	if (sock && sock[0]) {
+		return strdup(sock);
+	}
+	const char *dir = getenv("XDG_RUNTIME_DIR");
+	const char *display = getenv("WAYLAND_DISPLAY");
+	if (dir && !display) {
+		return find_single_socket(dir, error);
+	}
+	if (!dir || !display) {
+		*error = "POCKETWL_SOCK is not set, and XDG_RUNTIME_DIR and "
+			"WAYLAND_DISPLAY do not point to a pocketwl session";
+		return NULL;
+	}
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/pocketwl.%s.sock", dir, display);
+	return strdup(path);
+}
+
+static long now_ms(void) {
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+static int connect_to(const char *path, char *err, size_t err_len) {
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	if (strlen(path) >= sizeof(addr.sun_path)) {
+		snprintf(err, err_len, "socket path too long: %s", path);
+		return -1;
+	}
+	memcpy(addr.sun_path, path, strlen(path) + 1);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+		snprintf(err, err_len, "cannot connect to %s: %s", path,
+			strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+		}
+		return -1;
+	}
+	return fd;
+}
+
+static bool send_all(int fd, const char *buf, size_t len) {
+	while (len > 0) {
+		ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
+		if (n < 0) {
+			if (errno == EINTR) {
+				continue;
+			}
+			return false;
+		}
+		buf += n;
+		len -= n;
+	}
+	return true;
+}
+
+struct json_object *ipc_client_request(const char *path,
+		struct json_object *request, int timeout_ms, char *err,
+		size_t err_len) {
+	int fd = connect_to(path, err, err_len);
+	if (fd < 0) {
+		return NULL;
+	}
+	size_t len;
+	const char *text = json_object_to_json_string_length(request,
+		JSON_C_TO_STRING_PLAIN, &len);
+	if (!send_all(fd, text, len) || !send_all(fd, "\n", 1)) {
+		snprintf(err, err_len, "cannot send to %s: %s", path, strerror(errno));
+		close(fd);
+		return NULL;
+	}
+
+	size_t cap = 65536, used = 0;
+	char *buf = malloc(cap);
+	long deadline = now_ms() + timeout_ms;
+	struct json_object *reply = NULL;
+	while (buf) {
+		long left = deadline - now_ms();
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		if (left <= 0 || poll(&pfd, 1, (int)left) == 0) {
+			snprintf(err, err_len, "no reply from %s within %d ms", path,
+				timeout_ms);
+			break;
+		}
+		if (used + 1 >= cap) {
+			char *bigger = cap < (64 << 20) ? realloc(buf, cap * 2) : NULL;
+			if (!bigger) {
+				snprintf(err, err_len, "reply too large");
+				break;
+			}
+			buf = bigger;
+			cap *= 2;
+		}
+		ssize_t n = recv(fd, buf + used, cap - used - 1, 0);
+		if (n < 0 && errno == EINTR) {
+			continue;
+		}
+		if (n <= 0) {
+			snprintf(err, err_len, "connection closed before a reply");
+			break;
+		}
+		used += n;
+		char *nl = memchr(buf, '\n', used);
+		if (!nl) {
+			continue;
+		}
+		*nl = '\0';
+		enum json_tokener_error jerr;
+		reply = json_tokener_parse_verbose(buf, &jerr);
+		if (!reply) {
+			snprintf(err, err_len, "malformed reply: %s",
+				json_tokener_error_desc(jerr));
+		}
+		break;
+	}
+	free(buf);
+	close(fd);
+	return reply;
+}

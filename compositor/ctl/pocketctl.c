@@ -1,0 +1,223 @@
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ipc_client.h"
+
+#define TIMEOUT_MS 5000
+
+static void usage(FILE *f) {
+	fprintf(f,
+		"Usage: pocketctl [--socket PATH] COMMAND [ARGS]\n"
+		"\n"
+		"  windows [--json]       list windows (id, app, title, geometry...)\n"
+		"  outputs [--json]       list outputs\n"
+		"  focus ID               focus and raise a window\n"
+		"  close ID               ask a window to close\n"
+		"  maximize ID [on|off]   toggle or set maximized\n"
+		"  fullscreen ID [on|off] toggle or set fullscreen\n"
+		"  spawn -- CMD [ARGS]    start a program in the session\n"
+		"  quit                   end the session\n"
+		"  version                show the compositor's version\n"
+		"  raw JSON               send a request as it is, print the reply\n");
+}
+
+static bool has_flag(int argc, char *argv[], const char *flag) {
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], flag)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static const char *str_field(struct json_object *obj, const char *key) {
+	struct json_object *value;
+	if (json_object_object_get_ex(obj, key, &value) &&
+			json_object_is_type(value, json_type_string)) {
+		return json_object_get_string(value);
+	}
+	return "-";
+}
+
+static int int_field(struct json_object *obj, const char *key) {
+	struct json_object *value;
+	if (json_object_object_get_ex(obj, key, &value)) {
+		return json_object_get_int(value);
+	}
+	return 0;
+}
+
+static bool bool_field(struct json_object *obj, const char *key) {
+	struct json_object *value;
+	return json_object_object_get_ex(obj, key, &value) &&
+		json_object_get_boolean(value);
+}
+
+static void print_box(struct json_object *obj, const char *key) {
+	struct json_object *box;
+	if (!json_object_object_get_ex(obj, key, &box)) {
+		printf("%-20s", "-");
+		return;
+	}
+	char text[64];
+	snprintf(text, sizeof(text), "%dx%d+%d+%d", int_field(box, "width"),
+		int_field(box, "height"), int_field(box, "x"), int_field(box, "y"));
+	printf("%-20s", text);
+}
+
+static void print_windows(struct json_object *reply) {
+	struct json_object *list;
+	if (!json_object_object_get_ex(reply, "windows", &list)) {
+		return;
+	}
+	printf("%-5s %-20s %-20s %-12s %s\n", "ID", "APP-ID", "GEOMETRY",
+		"OUTPUT", "TITLE");
+	for (size_t i = 0; i < json_object_array_length(list); i++) {
+		struct json_object *w = json_object_array_get_idx(list, i);
+		printf("%-5d %-20s ", int_field(w, "id"), str_field(w, "app_id"));
+		print_box(w, "geometry");
+		printf(" %-12s %s%s%s%s\n", str_field(w, "output"),
+			str_field(w, "title"), bool_field(w, "focused") ? " [focused]" : "",
+			bool_field(w, "maximized") ? " [maximized]" : "",
+			bool_field(w, "fullscreen") ? " [fullscreen]" : "");
+	}
+}
+
+static void print_outputs(struct json_object *reply) {
+	struct json_object *list;
+	if (!json_object_object_get_ex(reply, "outputs", &list)) {
+		return;
+	}
+	printf("%-12s %-20s %-20s %-6s %s\n", "NAME", "BOX", "USABLE", "SCALE",
+		"FOCUSED");
+	for (size_t i = 0; i < json_object_array_length(list); i++) {
+		struct json_object *o = json_object_array_get_idx(list, i);
+		printf("%-12s ", str_field(o, "name"));
+		print_box(o, "box");
+		printf(" ");
+		print_box(o, "usable_area");
+		struct json_object *scale;
+		json_object_object_get_ex(o, "scale", &scale);
+		printf(" %-6.2f %s\n", json_object_get_double(scale),
+			bool_field(o, "focused") ? "yes" : "no");
+	}
+}
+
+/* Turns the command line into a request; NULL on a usage error. */
+static struct json_object *build_request(int argc, char *argv[]) {
+	const char *cmd = argv[0];
+	struct json_object *req = json_object_new_object();
+	if (!strcmp(cmd, "windows") || !strcmp(cmd, "outputs") ||
+			!strcmp(cmd, "quit") || !strcmp(cmd, "version") ||
+			!strcmp(cmd, "seat")) {
+		json_object_object_add(req, "command", json_object_new_string(cmd));
+		return req;
+	}
+	if (!strcmp(cmd, "focus") || !strcmp(cmd, "close") ||
+			!strcmp(cmd, "maximize") || !strcmp(cmd, "fullscreen")) {
+		char *end;
+		long id = argc > 1 ? strtol(argv[1], &end, 10) : 0;
+		if (argc < 2 || *end != '\0' || id <= 0) {
+			fprintf(stderr, "pocketctl %s: needs a window id (see "
+				"'pocketctl windows')\n", cmd);
+			json_object_put(req);
+			return NULL;
+		}
+		json_object_object_add(req, "command", json_object_new_string(cmd));
+		json_object_object_add(req, "id", json_object_new_int64(id));
+		if (argc > 2) {
+			bool on = !strcmp(argv[2], "on") || !strcmp(argv[2], "true");
+			json_object_object_add(req, "enable",
+				json_object_new_boolean(on));
+		}
+		return req;
+	}
+	if (!strcmp(cmd, "spawn")) {
+		int first = 1;
+		if (first < argc && !strcmp(argv[first], "--")) {
+			first++;
+		}
+		if (first >= argc) {
+			fprintf(stderr, "pocketctl spawn: needs a command\n");
+			json_object_put(req);
+			return NULL;
+		}
+		struct json_object *args = json_object_new_array();
+		for (int i = first; i < argc; i++) {
+			json_object_array_add(args, json_object_new_string(argv[i]));
+		}
+		json_object_object_add(req, "command", json_object_new_string(cmd));
+		json_object_object_add(req, "argv", args);
+		return req;
+	}
+	if (!strcmp(cmd, "raw") && argc > 1) {
+		json_object_put(req);
+		enum json_tokener_error err;
+		req = json_tokener_parse_verbose(argv[1], &err);
+		if (!req) {
+			fprintf(stderr, "pocketctl raw: not JSON: %s\n",
+				json_tokener_error_desc(err));
+		}
+		return req;
+	}
+	json_object_put(req);
+	fprintf(stderr, "pocketctl: unknown command '%s'\n", cmd);
+	usage(stderr);
+	return NULL;
+}
+
+int main(int argc, char *argv[]) {
+	const char *socket = NULL;
+	int i = 1;
+	if (i + 1 < argc && !strcmp(argv[i], "--socket")) {
+		socket = argv[i + 1];
+		i += 2;
+	}
+	if (i >= argc || !strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+		usage(i >= argc ? stderr : stdout);
+		return i >= argc ? 2 : 0;
+	}
+	struct json_object *request = build_request(argc - i, argv + i);
+	if (!request) {
+		return 2;
+	}
+	const char *error = NULL;
+	char *path = socket ? strdup(socket) : ipc_client_socket_path(&error);
+	if (!path) {
+		fprintf(stderr, "pocketctl: %s\n", error);
+		json_object_put(request);
+		return 1;
+	}
+	char err[512];
+	struct json_object *reply =
+		ipc_client_request(path, request, TIMEOUT_MS, err, sizeof(err));
+	free(path);
+	json_object_put(request);
+	if (!reply) {
+		fprintf(stderr, "pocketctl: %s\n", err);
+		return 1;
+	}
+
+	int status = 0;
+	const char *cmd = argv[i];
+	bool json = has_flag(argc - i, argv + i, "--json") || !strcmp(cmd, "raw");
+	if (!bool_field(reply, "ok")) {
+		fprintf(stderr, "pocketctl: %s\n", str_field(reply, "error"));
+		status = 1;
+	} else if (json) {
+		printf("%s\n", json_object_to_json_string_ext(reply,
+			JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED));
+	} else if (!strcmp(cmd, "windows")) {
+		print_windows(reply);
+	} else if (!strcmp(cmd, "outputs")) {
+		print_outputs(reply);
+	} else if (!strcmp(cmd, "version")) {
+		printf("pocketwl %s\n", str_field(reply, "version"));
+	} else if (!strcmp(cmd, "spawn")) {
+		printf("%d\n", int_field(reply, "pid"));
+	}
+	json_object_put(reply);
+	return status;
+}

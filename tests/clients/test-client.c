@@ -1,0 +1,822 @@
+/*
+ * pwl-test-client: a scriptable xdg-shell / layer-shell client for the
+ * integration tests. It draws solid colours into wl_shm buffers and prints
+ * what the compositor tells it, one event per line on stdout.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+#include <wayland-client.h>
+
+#include "wlr-layer-shell-unstable-v1-client-protocol.h"
+#include "xdg-decoration-unstable-v1-client-protocol.h"
+#include "xdg-shell-client-protocol.h"
+
+#define MAX_BUFFERS 8
+
+struct buffer {
+	struct wl_buffer *wl_buffer;
+	void *data;
+	size_t size;
+	int width, height;
+	bool busy;
+};
+
+struct popup_spec {
+	bool enabled;
+	int x, y, w, h;
+	uint32_t color;
+};
+
+static struct {
+	struct wl_display *display;
+	struct wl_compositor *compositor;
+	struct wl_shm *shm;
+	struct wl_seat *seat;
+	struct wl_keyboard *keyboard;
+	struct wl_pointer *pointer;
+	struct xdg_wm_base *wm_base;
+	struct zwlr_layer_shell_v1 *layer_shell;
+	struct zxdg_decoration_manager_v1 *decoration_manager;
+
+	struct wl_surface *surface;
+	struct xdg_surface *xdg_surface;
+	struct xdg_toplevel *toplevel;
+	struct zwlr_layer_surface_v1 *layer_surface;
+	struct buffer buffers[MAX_BUFFERS];
+	int nbuffers;
+
+	struct wl_surface *popup_surface;
+	struct xdg_surface *popup_xdg;
+	struct xdg_popup *popup;
+	struct buffer popup_buffer;
+	struct popup_spec popup_spec;
+
+	/* Options. */
+	uint32_t color;
+	int width, height; // current size
+	int default_width, default_height;
+	const char *title, *app_id;
+	bool maximize, fullscreen, ssd, animate, truncate_shm, flood;
+	int stall_ms;
+	int layer; // -1: toplevel
+	uint32_t anchor;
+	int zone;
+	uint32_t keyboard_interactivity;
+	int exit_after_ms;
+
+	bool configured, running;
+	struct wl_callback *frame;
+	uint32_t frames;
+} c = {
+	.color = 0xff3366cc,
+	.default_width = 320,
+	.default_height = 240,
+	.layer = -1,
+	.nbuffers = 2,
+	.running = true,
+};
+
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void say(const char *fmt, ...) {
+	va_list args;
+	va_start(args, fmt);
+	vprintf(fmt, args);
+	va_end(args);
+	putchar('\n');
+	fflush(stdout);
+}
+
+static int create_shm_file(size_t size) {
+	char name[64];
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	for (int i = 0; i < 100; i++) {
+		snprintf(name, sizeof(name), "/pwl-test-%d-%ld-%d", (int)getpid(),
+			ts.tv_nsec, i);
+		int fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600);
+		if (fd >= 0) {
+			shm_unlink(name);
+			if (ftruncate(fd, (off_t)size) < 0) {
+				close(fd);
+				return -1;
+			}
+			return fd;
+		}
+	}
+	return -1;
+}
+
+static void buffer_release(void *data, struct wl_buffer *wl_buffer) {
+	struct buffer *buffer = data;
+	buffer->busy = false;
+}
+
+static const struct wl_buffer_listener buffer_listener = {
+	.release = buffer_release,
+};
+
+static void buffer_finish(struct buffer *buffer) {
+	if (buffer->wl_buffer) {
+		wl_buffer_destroy(buffer->wl_buffer);
+		munmap(buffer->data, buffer->size);
+	}
+	memset(buffer, 0, sizeof(*buffer));
+}
+
+static bool buffer_init(struct buffer *buffer, int width, int height) {
+	buffer_finish(buffer);
+	int stride = width * 4;
+	size_t size = (size_t)stride * height;
+	int fd = create_shm_file(size);
+	if (fd < 0) {
+		return false;
+	}
+	void *data = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (data == MAP_FAILED) {
+		close(fd);
+		return false;
+	}
+	struct wl_shm_pool *pool = wl_shm_create_pool(c.shm, fd, (int32_t)size);
+	buffer->wl_buffer = wl_shm_pool_create_buffer(pool, 0, width, height,
+		stride, WL_SHM_FORMAT_ARGB8888);
+	wl_shm_pool_destroy(pool);
+	if (c.truncate_shm) {
+		// Shrink the pool behind the compositor's back: reading the
+		// buffer must now fail, and only this client may pay for it.
+		if (ftruncate(fd, 0) < 0) {
+			say("error ftruncate %s", strerror(errno));
+		}
+	}
+	close(fd);
+	buffer->data = data;
+	buffer->size = size;
+	buffer->width = width;
+	buffer->height = height;
+	wl_buffer_add_listener(buffer->wl_buffer, &buffer_listener, buffer);
+	return true;
+}
+
+static void fill(struct buffer *buffer, uint32_t color) {
+	if (c.truncate_shm) {
+		return; // touching the truncated mapping would SIGBUS us
+	}
+	uint32_t *px = buffer->data;
+	size_t n = (size_t)buffer->width * buffer->height;
+	// Premultiply, as wl_shm ARGB8888 expects.
+	uint32_t a = color >> 24;
+	uint32_t r = ((color >> 16) & 0xff) * a / 255;
+	uint32_t g = ((color >> 8) & 0xff) * a / 255;
+	uint32_t b = (color & 0xff) * a / 255;
+	uint32_t value = a << 24 | r << 16 | g << 8 | b;
+	for (size_t i = 0; i < n; i++) {
+		px[i] = value;
+	}
+}
+
+static struct buffer *next_buffer(void) {
+	for (int i = 0; i < c.nbuffers; i++) {
+		struct buffer *b = &c.buffers[i];
+		if (b->busy) {
+			continue;
+		}
+		if (!b->wl_buffer || b->width != c.width || b->height != c.height) {
+			if (!buffer_init(b, c.width, c.height)) {
+				return NULL;
+			}
+		}
+		return b;
+	}
+	return NULL;
+}
+
+static void draw(void);
+
+static void frame_done(void *data, struct wl_callback *cb, uint32_t time) {
+	wl_callback_destroy(cb);
+	c.frame = NULL;
+	c.frames++;
+	if (c.animate) {
+		draw();
+	}
+}
+
+static const struct wl_callback_listener frame_listener = {
+	.done = frame_done,
+};
+
+static void draw(void) {
+	struct buffer *buffer = next_buffer();
+	if (!buffer) {
+		say("error all %d buffers busy", c.nbuffers);
+		return;
+	}
+	uint32_t color = c.color;
+	if (c.animate) {
+		// Vary the colour so that every frame has real damage.
+		color = (color & 0xffffff00) | (c.frames & 0xff);
+	}
+	fill(buffer, color);
+	wl_surface_attach(c.surface, buffer->wl_buffer, 0, 0);
+	wl_surface_damage_buffer(c.surface, 0, 0, INT32_MAX, INT32_MAX);
+	if (c.animate && !c.frame) {
+		c.frame = wl_surface_frame(c.surface);
+		wl_callback_add_listener(c.frame, &frame_listener, NULL);
+	}
+	buffer->busy = true;
+	wl_surface_commit(c.surface);
+}
+
+/* xdg-shell */
+
+static void wm_base_ping(void *data, struct xdg_wm_base *base, uint32_t serial) {
+	xdg_wm_base_pong(base, serial);
+}
+
+static const struct xdg_wm_base_listener wm_base_listener = {
+	.ping = wm_base_ping,
+};
+
+static void xdg_surface_configure(void *data, struct xdg_surface *surface,
+		uint32_t serial) {
+	xdg_surface_ack_configure(surface, serial);
+	bool first = !c.configured;
+	c.configured = true;
+	draw();
+	if (first) {
+		say("mapped");
+	}
+}
+
+static const struct xdg_surface_listener xdg_surface_listener = {
+	.configure = xdg_surface_configure,
+};
+
+static void toplevel_configure(void *data, struct xdg_toplevel *toplevel,
+		int32_t width, int32_t height, struct wl_array *states) {
+	c.width = width > 0 ? width : c.default_width;
+	c.height = height > 0 ? height : c.default_height;
+	char flags[128] = "";
+	uint32_t *state;
+	wl_array_for_each(state, states) {
+		const char *name = NULL;
+		switch (*state) {
+		case XDG_TOPLEVEL_STATE_MAXIMIZED: name = " maximized"; break;
+		case XDG_TOPLEVEL_STATE_FULLSCREEN: name = " fullscreen"; break;
+		case XDG_TOPLEVEL_STATE_ACTIVATED: name = " activated"; break;
+		case XDG_TOPLEVEL_STATE_RESIZING: name = " resizing"; break;
+		default: break;
+		}
+		if (name) {
+			size_t len = strlen(flags);
+			snprintf(flags + len, sizeof(flags) - len, "%s", name);
+		}
+	}
+	say("configure %d %d%s", width, height, flags);
+}
+
+static void toplevel_close(void *data, struct xdg_toplevel *toplevel) {
+	say("close");
+	c.running = false;
+}
+
+static const struct xdg_toplevel_listener toplevel_listener = {
+	.configure = toplevel_configure,
+	.close = toplevel_close,
+};
+
+static void decoration_configure(void *data,
+		struct zxdg_toplevel_decoration_v1 *deco, uint32_t mode) {
+	say("decoration %s", mode == ZXDG_TOPLEVEL_DECORATION_V1_MODE_SERVER_SIDE ?
+		"server" : "client");
+}
+
+static const struct zxdg_toplevel_decoration_v1_listener decoration_listener = {
+	.configure = decoration_configure,
+};
+
+/* Popups */
+
+static void popup_surface_configure(void *data, struct xdg_surface *surface,
+		uint32_t serial) {
+	xdg_surface_ack_configure(surface, serial);
+	struct buffer *b = &c.popup_buffer;
+	if (!b->wl_buffer || b->busy) {
+		if (!buffer_init(b, c.popup_spec.w, c.popup_spec.h)) {
+			return;
+		}
+	}
+	fill(b, c.popup_spec.color);
+	wl_surface_attach(c.popup_surface, b->wl_buffer, 0, 0);
+	wl_surface_damage_buffer(c.popup_surface, 0, 0, INT32_MAX, INT32_MAX);
+	b->busy = true;
+	wl_surface_commit(c.popup_surface);
+}
+
+static const struct xdg_surface_listener popup_surface_listener = {
+	.configure = popup_surface_configure,
+};
+
+static void popup_configure(void *data, struct xdg_popup *popup, int32_t x,
+		int32_t y, int32_t width, int32_t height) {
+	say("popup-configure %d %d %d %d", x, y, width, height);
+}
+
+static void popup_done(void *data, struct xdg_popup *popup) {
+	say("popup-done");
+}
+
+static const struct xdg_popup_listener popup_listener = {
+	.configure = popup_configure,
+	.popup_done = popup_done,
+};
+
+static void create_popup(void) {
+	struct popup_spec *spec = &c.popup_spec;
+	struct xdg_positioner *pos = xdg_wm_base_create_positioner(c.wm_base);
+	xdg_positioner_set_size(pos, spec->w, spec->h);
+	xdg_positioner_set_anchor_rect(pos, spec->x, spec->y, 1, 1);
+	xdg_positioner_set_anchor(pos, XDG_POSITIONER_ANCHOR_TOP_LEFT);
+	xdg_positioner_set_gravity(pos, XDG_POSITIONER_GRAVITY_BOTTOM_RIGHT);
+	xdg_positioner_set_constraint_adjustment(pos,
+		XDG_POSITIONER_CONSTRAINT_ADJUSTMENT_SLIDE_X |
+		XDG_POSITIONER_CONSTRAINT_ADJUSTMENT_SLIDE_Y);
+	c.popup_surface = wl_compositor_create_surface(c.compositor);
+	c.popup_xdg = xdg_wm_base_get_xdg_surface(c.wm_base, c.popup_surface);
+	xdg_surface_add_listener(c.popup_xdg, &popup_surface_listener, NULL);
+	c.popup = xdg_surface_get_popup(c.popup_xdg, c.xdg_surface, pos);
+	xdg_popup_add_listener(c.popup, &popup_listener, NULL);
+	xdg_positioner_destroy(pos);
+	wl_surface_commit(c.popup_surface);
+}
+
+/* Layer shell */
+
+static void layer_configure(void *data, struct zwlr_layer_surface_v1 *ls,
+		uint32_t serial, uint32_t width, uint32_t height) {
+	zwlr_layer_surface_v1_ack_configure(ls, serial);
+	c.width = width > 0 ? (int)width : c.default_width;
+	c.height = height > 0 ? (int)height : c.default_height;
+	say("configure %u %u", width, height);
+	bool first = !c.configured;
+	c.configured = true;
+	draw();
+	if (first) {
+		say("mapped");
+	}
+}
+
+static void layer_closed(void *data, struct zwlr_layer_surface_v1 *ls) {
+	say("closed");
+	c.running = false;
+}
+
+static const struct zwlr_layer_surface_v1_listener layer_listener = {
+	.configure = layer_configure,
+	.closed = layer_closed,
+};
+
+/* Input */
+
+static void kb_keymap(void *data, struct wl_keyboard *kb, uint32_t format,
+		int32_t fd, uint32_t size) {
+	close(fd);
+}
+
+static void kb_enter(void *data, struct wl_keyboard *kb, uint32_t serial,
+		struct wl_surface *surface, struct wl_array *keys) {
+	say("keyboard-enter");
+}
+
+static void kb_leave(void *data, struct wl_keyboard *kb, uint32_t serial,
+		struct wl_surface *surface) {
+	say("keyboard-leave");
+}
+
+static void kb_key(void *data, struct wl_keyboard *kb, uint32_t serial,
+		uint32_t time, uint32_t key, uint32_t state) {
+	say("key %u %s", key, state == WL_KEYBOARD_KEY_STATE_PRESSED ?
+		"pressed" : "released");
+}
+
+static void kb_modifiers(void *data, struct wl_keyboard *kb, uint32_t serial,
+		uint32_t depressed, uint32_t latched, uint32_t locked,
+		uint32_t group) {
+}
+
+static void kb_repeat_info(void *data, struct wl_keyboard *kb, int32_t rate,
+		int32_t delay) {
+}
+
+static const struct wl_keyboard_listener keyboard_listener = {
+	.keymap = kb_keymap,
+	.enter = kb_enter,
+	.leave = kb_leave,
+	.key = kb_key,
+	.modifiers = kb_modifiers,
+	.repeat_info = kb_repeat_info,
+};
+
+static void ptr_enter(void *data, struct wl_pointer *p, uint32_t serial,
+		struct wl_surface *surface, wl_fixed_t x, wl_fixed_t y) {
+	say("pointer-enter %d %d", wl_fixed_to_int(x), wl_fixed_to_int(y));
+}
+
+static void ptr_leave(void *data, struct wl_pointer *p, uint32_t serial,
+		struct wl_surface *surface) {
+	say("pointer-leave");
+}
+
+static void ptr_motion(void *data, struct wl_pointer *p, uint32_t time,
+		wl_fixed_t x, wl_fixed_t y) {
+}
+
+static void ptr_button(void *data, struct wl_pointer *p, uint32_t serial,
+		uint32_t time, uint32_t button, uint32_t state) {
+	say("button %u %s", button, state == WL_POINTER_BUTTON_STATE_PRESSED ?
+		"pressed" : "released");
+}
+
+static void ptr_axis(void *data, struct wl_pointer *p, uint32_t time,
+		uint32_t axis, wl_fixed_t value) {
+}
+
+static void ptr_frame(void *data, struct wl_pointer *p) {
+}
+
+static void ptr_axis_source(void *data, struct wl_pointer *p, uint32_t src) {
+}
+
+static void ptr_axis_stop(void *data, struct wl_pointer *p, uint32_t time,
+		uint32_t axis) {
+}
+
+static void ptr_axis_discrete(void *data, struct wl_pointer *p, uint32_t axis,
+		int32_t discrete) {
+}
+
+static const struct wl_pointer_listener pointer_listener = {
+	.enter = ptr_enter,
+	.leave = ptr_leave,
+	.motion = ptr_motion,
+	.button = ptr_button,
+	.axis = ptr_axis,
+	.frame = ptr_frame,
+	.axis_source = ptr_axis_source,
+	.axis_stop = ptr_axis_stop,
+	.axis_discrete = ptr_axis_discrete,
+};
+
+static void seat_capabilities(void *data, struct wl_seat *seat, uint32_t caps) {
+	if ((caps & WL_SEAT_CAPABILITY_KEYBOARD) && !c.keyboard) {
+		c.keyboard = wl_seat_get_keyboard(seat);
+		wl_keyboard_add_listener(c.keyboard, &keyboard_listener, NULL);
+	} else if (!(caps & WL_SEAT_CAPABILITY_KEYBOARD) && c.keyboard) {
+		wl_keyboard_release(c.keyboard);
+		c.keyboard = NULL;
+	}
+	if ((caps & WL_SEAT_CAPABILITY_POINTER) && !c.pointer) {
+		c.pointer = wl_seat_get_pointer(seat);
+		wl_pointer_add_listener(c.pointer, &pointer_listener, NULL);
+	}
+}
+
+static void seat_name(void *data, struct wl_seat *seat, const char *name) {
+}
+
+static const struct wl_seat_listener seat_listener = {
+	.capabilities = seat_capabilities,
+	.name = seat_name,
+};
+
+static void registry_global(void *data, struct wl_registry *registry,
+		uint32_t name, const char *interface, uint32_t version) {
+	if (!strcmp(interface, wl_compositor_interface.name)) {
+		c.compositor = wl_registry_bind(registry, name,
+			&wl_compositor_interface, 4);
+	} else if (!strcmp(interface, wl_shm_interface.name)) {
+		c.shm = wl_registry_bind(registry, name, &wl_shm_interface, 1);
+	} else if (!strcmp(interface, wl_seat_interface.name) && !c.seat) {
+		c.seat = wl_registry_bind(registry, name, &wl_seat_interface, 5);
+		wl_seat_add_listener(c.seat, &seat_listener, NULL);
+	} else if (!strcmp(interface, xdg_wm_base_interface.name)) {
+		c.wm_base = wl_registry_bind(registry, name, &xdg_wm_base_interface, 1);
+		xdg_wm_base_add_listener(c.wm_base, &wm_base_listener, NULL);
+	} else if (!strcmp(interface, zwlr_layer_shell_v1_interface.name)) {
+		c.layer_shell = wl_registry_bind(registry, name,
+			&zwlr_layer_shell_v1_interface, 1);
+	} else if (!strcmp(interface, zxdg_decoration_manager_v1_interface.name)) {
+		c.decoration_manager = wl_registry_bind(registry, name,
+			&zxdg_decoration_manager_v1_interface, 1);
+	}
+}
+
+static void registry_global_remove(void *data, struct wl_registry *registry,
+		uint32_t name) {
+}
+
+static const struct wl_registry_listener registry_listener = {
+	.global = registry_global,
+	.global_remove = registry_global_remove,
+};
+
+static void create_toplevel(void) {
+	c.xdg_surface = xdg_wm_base_get_xdg_surface(c.wm_base, c.surface);
+	xdg_surface_add_listener(c.xdg_surface, &xdg_surface_listener, NULL);
+	c.toplevel = xdg_surface_get_toplevel(c.xdg_surface);
+	xdg_toplevel_add_listener(c.toplevel, &toplevel_listener, NULL);
+	if (c.title) {
+		xdg_toplevel_set_title(c.toplevel, c.title);
+	}
+	if (c.app_id) {
+		xdg_toplevel_set_app_id(c.toplevel, c.app_id);
+	}
+	if (c.maximize) {
+		xdg_toplevel_set_maximized(c.toplevel);
+	}
+	if (c.fullscreen) {
+		xdg_toplevel_set_fullscreen(c.toplevel, NULL);
+	}
+	if (c.ssd && c.decoration_manager) {
+		struct zxdg_toplevel_decoration_v1 *deco =
+			zxdg_decoration_manager_v1_get_toplevel_decoration(
+				c.decoration_manager, c.toplevel);
+		zxdg_toplevel_decoration_v1_add_listener(deco, &decoration_listener,
+			NULL);
+		zxdg_toplevel_decoration_v1_set_mode(deco,
+			ZXDG_TOPLEVEL_DECORATION_V1_MODE_SERVER_SIDE);
+	}
+	wl_surface_commit(c.surface);
+}
+
+static bool create_layer_surface(void) {
+	if (!c.layer_shell) {
+		say("error no layer shell");
+		return false;
+	}
+	c.layer_surface = zwlr_layer_shell_v1_get_layer_surface(c.layer_shell,
+		c.surface, NULL, (uint32_t)c.layer, c.app_id ? c.app_id : "test");
+	zwlr_layer_surface_v1_add_listener(c.layer_surface, &layer_listener, NULL);
+	uint32_t w = c.default_width, h = c.default_height;
+	const uint32_t horiz = ZWLR_LAYER_SURFACE_V1_ANCHOR_LEFT |
+		ZWLR_LAYER_SURFACE_V1_ANCHOR_RIGHT;
+	const uint32_t vert = ZWLR_LAYER_SURFACE_V1_ANCHOR_TOP |
+		ZWLR_LAYER_SURFACE_V1_ANCHOR_BOTTOM;
+	if ((c.anchor & horiz) == horiz) {
+		w = 0;
+	}
+	if ((c.anchor & vert) == vert) {
+		h = 0;
+	}
+	zwlr_layer_surface_v1_set_size(c.layer_surface, w, h);
+	zwlr_layer_surface_v1_set_anchor(c.layer_surface, c.anchor);
+	zwlr_layer_surface_v1_set_exclusive_zone(c.layer_surface, c.zone);
+	zwlr_layer_surface_v1_set_keyboard_interactivity(c.layer_surface,
+		c.keyboard_interactivity);
+	wl_surface_commit(c.surface);
+	return true;
+}
+
+static uint32_t parse_anchor(const char *text) {
+	uint32_t anchor = 0;
+	if (strstr(text, "top")) {
+		anchor |= ZWLR_LAYER_SURFACE_V1_ANCHOR_TOP;
+	}
+	if (strstr(text, "bottom")) {
+		anchor |= ZWLR_LAYER_SURFACE_V1_ANCHOR_BOTTOM;
+	}
+	if (strstr(text, "left")) {
+		anchor |= ZWLR_LAYER_SURFACE_V1_ANCHOR_LEFT;
+	}
+	if (strstr(text, "right")) {
+		anchor |= ZWLR_LAYER_SURFACE_V1_ANCHOR_RIGHT;
+	}
+	return anchor;
+}
+
+static void usage(void) {
+	fprintf(stderr,
+		"pwl-test-client [--color AARRGGBB] [--size WxH] [--title T] "
+		"[--app-id A]\n"
+		"  [--buffers N] [--maximize] [--fullscreen] [--ssd] [--animate]\n"
+		"  [--popup X,Y,W,H[,AARRGGBB]] [--layer 0-3 --anchor top,left.. "
+		"--zone N\n"
+		"  --keyboard none|exclusive|on-demand] [--truncate-shm] [--flood]\n"
+		"  [--stall MS] [--exit-after MS]\n");
+}
+
+static bool parse_args(int argc, char *argv[]) {
+	static const struct option opts[] = {
+		{ "color", required_argument, NULL, 'c' },
+		{ "size", required_argument, NULL, 's' },
+		{ "title", required_argument, NULL, 't' },
+		{ "app-id", required_argument, NULL, 'a' },
+		{ "buffers", required_argument, NULL, 'b' },
+		{ "maximize", no_argument, NULL, 'M' },
+		{ "fullscreen", no_argument, NULL, 'F' },
+		{ "ssd", no_argument, NULL, 'D' },
+		{ "animate", no_argument, NULL, 'A' },
+		{ "popup", required_argument, NULL, 'p' },
+		{ "layer", required_argument, NULL, 'l' },
+		{ "anchor", required_argument, NULL, 'n' },
+		{ "zone", required_argument, NULL, 'z' },
+		{ "keyboard", required_argument, NULL, 'k' },
+		{ "truncate-shm", no_argument, NULL, 'T' },
+		{ "flood", no_argument, NULL, 'f' },
+		{ "stall", required_argument, NULL, 'S' },
+		{ "exit-after", required_argument, NULL, 'e' },
+		{ 0 },
+	};
+	int opt;
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			c.color = (uint32_t)strtoul(optarg, NULL, 16);
+			break;
+		case 's':
+			if (sscanf(optarg, "%dx%d", &c.default_width,
+					&c.default_height) != 2) {
+				return false;
+			}
+			break;
+		case 't':
+			c.title = optarg;
+			break;
+		case 'a':
+			c.app_id = optarg;
+			break;
+		case 'b':
+			c.nbuffers = atoi(optarg);
+			if (c.nbuffers < 1 || c.nbuffers > MAX_BUFFERS) {
+				return false;
+			}
+			break;
+		case 'M':
+			c.maximize = true;
+			break;
+		case 'F':
+			c.fullscreen = true;
+			break;
+		case 'D':
+			c.ssd = true;
+			break;
+		case 'A':
+			c.animate = true;
+			break;
+		case 'p': {
+			struct popup_spec *p = &c.popup_spec;
+			unsigned color = 0xffcc3333;
+			int n = sscanf(optarg, "%d,%d,%d,%d,%x", &p->x, &p->y, &p->w,
+				&p->h, &color);
+			if (n < 4) {
+				return false;
+			}
+			p->color = color;
+			p->enabled = true;
+			break;
+		}
+		case 'l':
+			c.layer = atoi(optarg);
+			break;
+		case 'n':
+			c.anchor = parse_anchor(optarg);
+			break;
+		case 'z':
+			c.zone = atoi(optarg);
+			break;
+		case 'k':
+			c.keyboard_interactivity = !strcmp(optarg, "exclusive") ? 1 :
+				!strcmp(optarg, "on-demand") ? 2 : 0;
+			break;
+		case 'T':
+			c.truncate_shm = true;
+			break;
+		case 'f':
+			c.flood = true;
+			break;
+		case 'S':
+			c.stall_ms = atoi(optarg);
+			break;
+		case 'e':
+			c.exit_after_ms = atoi(optarg);
+			break;
+		default:
+			return false;
+		}
+	}
+	return true;
+}
+
+static long now_ms(void) {
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/* Sends cheap requests without ever reading replies, as a misbehaving
+ * client would. */
+static void flood(void) {
+	say("flooding");
+	for (long i = 0;; i++) {
+		struct wl_callback *cb = wl_display_sync(c.display);
+		wl_callback_destroy(cb);
+		if (wl_display_flush(c.display) < 0 && errno != EAGAIN) {
+			say("disconnected %s", strerror(errno));
+			return;
+		}
+		if (i % 1000 == 0 && wl_display_get_error(c.display)) {
+			say("disconnected");
+			return;
+		}
+	}
+}
+
+int main(int argc, char *argv[]) {
+	if (!parse_args(argc, argv)) {
+		usage();
+		return 2;
+	}
+	c.display = wl_display_connect(NULL);
+	if (!c.display) {
+		fprintf(stderr, "cannot connect to the compositor\n");
+		return 1;
+	}
+	struct wl_registry *registry = wl_display_get_registry(c.display);
+	wl_registry_add_listener(registry, &registry_listener, NULL);
+	wl_display_roundtrip(c.display);
+	wl_display_roundtrip(c.display);
+	if (!c.compositor || !c.shm || !c.wm_base) {
+		fprintf(stderr, "compositor lacks wl_compositor, wl_shm or "
+			"xdg_wm_base\n");
+		return 1;
+	}
+	c.surface = wl_compositor_create_surface(c.compositor);
+	if (c.layer >= 0) {
+		if (!create_layer_surface()) {
+			return 1;
+		}
+	} else {
+		create_toplevel();
+	}
+
+	long start = now_ms();
+	bool popup_made = false, stalled = false;
+	while (c.running) {
+		if (wl_display_flush(c.display) < 0 && errno != EAGAIN) {
+			break;
+		}
+		struct pollfd pfd = { wl_display_get_fd(c.display), POLLIN, 0 };
+		int timeout = c.exit_after_ms > 0 ? 50 : 500;
+		if (poll(&pfd, 1, timeout) > 0) {
+			if (wl_display_dispatch(c.display) < 0) {
+				break;
+			}
+		} else if (wl_display_dispatch_pending(c.display) < 0) {
+			break;
+		}
+		if (c.configured && c.popup_spec.enabled && !popup_made &&
+				c.toplevel) {
+			create_popup();
+			popup_made = true;
+		}
+		if (c.configured && c.flood) {
+			flood();
+			break;
+		}
+		if (c.configured && c.stall_ms > 0 && !stalled) {
+			// Stop reading for a while, as a busy app would.
+			say("stalling");
+			stalled = true;
+			struct timespec ts = { c.stall_ms / 1000,
+				(c.stall_ms % 1000) * 1000000L };
+			nanosleep(&ts, NULL);
+			say("resumed");
+		}
+		if (c.exit_after_ms > 0 && now_ms() - start > c.exit_after_ms) {
+			break;
+		}
+	}
+	int err = wl_display_get_error(c.display);
+	if (err) {
+		uint32_t id;
+		const struct wl_interface *iface;
+		uint32_t code = wl_display_get_protocol_error(c.display, &iface, &id);
+		say("protocol-error %s %u %u", iface ? iface->name : "?", id, code);
+		wl_display_disconnect(c.display);
+		return 3;
+	}
+	say("exit");
+	wl_display_disconnect(c.display);
+	return 0;
+}
