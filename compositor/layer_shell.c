@@ -134,6 +134,24 @@ void layer_shell_output_gone(struct pwl_output *output) {
 	}
 }
 
+/* The protocol forbids a zero size on an axis not anchored to both edges;
+ * wlroots 0.15.1 does not check it, so we do (the client is disconnected). */
+static bool check_size(struct wlr_layer_surface_v1 *wlr) {
+	const uint32_t horiz = ZWLR_LAYER_SURFACE_V1_ANCHOR_LEFT |
+		ZWLR_LAYER_SURFACE_V1_ANCHOR_RIGHT;
+	const uint32_t vert = ZWLR_LAYER_SURFACE_V1_ANCHOR_TOP |
+		ZWLR_LAYER_SURFACE_V1_ANCHOR_BOTTOM;
+	const struct wlr_layer_surface_v1_state *s = &wlr->current;
+	if ((s->desired_width == 0 && (s->anchor & horiz) != horiz) ||
+			(s->desired_height == 0 && (s->anchor & vert) != vert)) {
+		wl_resource_post_error(wlr->resource,
+			ZWLR_LAYER_SURFACE_V1_ERROR_INVALID_SIZE,
+			"zero size requested without anchoring both opposite edges");
+		return false;
+	}
+	return true;
+}
+
 static void handle_map(struct wl_listener *listener, void *data) {
 	struct pwl_layer_surface *ls = wl_container_of(listener, ls, map);
 	struct wlr_layer_surface_v1 *wlr = ls->wlr_layer_surface;
@@ -157,7 +175,7 @@ static void handle_unmap(struct wl_listener *listener, void *data) {
 static void handle_commit(struct wl_listener *listener, void *data) {
 	struct pwl_layer_surface *ls = wl_container_of(listener, ls, commit);
 	struct wlr_layer_surface_v1 *wlr = ls->wlr_layer_surface;
-	if (!ls->output || ls->closing) {
+	if (!ls->output || ls->closing || !check_size(wlr)) {
 		return;
 	}
 	enum pwl_scene_layer layer = scene_layer(wlr->current.layer);
@@ -208,6 +226,9 @@ void layer_shell_handle_new_surface(struct wl_listener *listener, void *data) {
 		wl_container_of(listener, server, new_layer_surface);
 	struct wlr_layer_surface_v1 *wlr = data;
 
+	if (!check_size(wlr)) {
+		return;
+	}
 	struct pwl_output *output = output_from_wlr(wlr->output);
 	if (!output) {
 		output = output_focused(server);

@@ -29,6 +29,11 @@ struct pwl_keyboard {
 	struct pwl_seat *seat;
 	struct wlr_input_device *device;
 
+	/* Keys whose press ran a binding: their release is not sent either,
+	 * so that the client never sees half a key stroke. */
+	uint32_t consumed[8];
+	size_t consumed_len;
+
 	struct wl_listener key;
 	struct wl_listener modifiers;
 	struct wl_listener destroy;
@@ -153,6 +158,19 @@ static void keyboard_handle_key(struct wl_listener *listener, void *data) {
 	bool handled = false;
 	if (event->state == WL_KEYBOARD_KEY_STATE_PRESSED) {
 		handled = handle_binding(keyboard, event->keycode);
+		if (handled && keyboard->consumed_len <
+				sizeof(keyboard->consumed) / sizeof(keyboard->consumed[0])) {
+			keyboard->consumed[keyboard->consumed_len++] = event->keycode;
+		}
+	} else {
+		for (size_t i = 0; i < keyboard->consumed_len; i++) {
+			if (keyboard->consumed[i] == event->keycode) {
+				keyboard->consumed[i] =
+					keyboard->consumed[--keyboard->consumed_len];
+				handled = true;
+				break;
+			}
+		}
 	}
 	if (!handled) {
 		wlr_seat_set_keyboard(seat->wlr_seat, keyboard->device);

@@ -367,10 +367,14 @@ void view_map(struct pwl_view *view) {
 	if (view->wants_ssd) {
 		view->ssd = ssd_create(view);
 	}
-	if (view->fullscreen || view->maximized) {
-		// The client asked for this before mapping; its geometry follows.
+	if (view->fullscreen) {
+		// Asked for before mapping; the geometry was set then.
 		view->saved = (struct wlr_box){ 0 };
 		view_move(view, view->x, view->y);
+	} else if (view->maximized) {
+		// The decoration is known only now: fit again.
+		view->saved = (struct wlr_box){ 0 };
+		apply_maximized(view);
 	} else {
 		place_initial(view);
 	}

@@ -15,6 +15,7 @@
 struct pwl_xdg_view {
 	struct pwl_view view;
 	struct wlr_xdg_surface *xdg_surface;
+	bool initial_commit_seen;
 
 	struct wl_listener map;
 	struct wl_listener unmap;
@@ -109,7 +110,21 @@ static void handle_map(struct wl_listener *listener, void *data) {
 	struct wlr_xdg_toplevel *toplevel = xdg_view->xdg_surface->toplevel;
 
 	view_map(view);
-	// Requests made before the first buffer are honoured now.
+	// Requests made after the initial commit but before the first buffer.
+	if (toplevel->requested.fullscreen && !view->fullscreen) {
+		view_set_fullscreen(view, true,
+			output_from_wlr(toplevel->requested.fullscreen_output));
+	} else if (toplevel->requested.maximized && !view->maximized &&
+			!view->fullscreen) {
+		view_set_maximized(view, true);
+	}
+}
+
+/* State asked for before the first commit goes into the initial configure,
+ * so that the first frame already has the right size. */
+static void apply_initial_requests(struct pwl_xdg_view *xdg_view) {
+	struct pwl_view *view = &xdg_view->view;
+	struct wlr_xdg_toplevel *toplevel = xdg_view->xdg_surface->toplevel;
 	if (toplevel->requested.fullscreen) {
 		view_set_fullscreen(view, true,
 			output_from_wlr(toplevel->requested.fullscreen_output));
@@ -125,6 +140,10 @@ static void handle_unmap(struct wl_listener *listener, void *data) {
 
 static void handle_commit(struct wl_listener *listener, void *data) {
 	struct pwl_xdg_view *xdg_view = wl_container_of(listener, xdg_view, commit);
+	if (!xdg_view->initial_commit_seen) {
+		xdg_view->initial_commit_seen = true;
+		apply_initial_requests(xdg_view);
+	}
 	view_handle_commit(&xdg_view->view);
 }
 

@@ -1026,6 +1026,11 @@ void harness_sleep(struct harness *h, int ms) {
 		long left = deadline - now_ms();
 		if (poll(&pfd, 1, left > 0 ? (int)left : 0) > 0) {
 			if (wl_display_dispatch(h->display) < 0) {
+				// The compositor is gone: just wait out the time.
+				left = deadline - now_ms();
+				if (left > 0) {
+					sleep_ms((int)left);
+				}
 				return;
 			}
 		}
