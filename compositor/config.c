@@ -24,7 +24,6 @@ void config_init(struct pwl_config *config) {
 	config->keyboard.repeat_delay = 600;
 	config->cursor_size = 24;
 	config->ssd = true;
-	config->max_request_backlog = 4096;
 
 	// Quitting must always be possible, whatever the config says.
 	struct pwl_keybinding *quit = calloc(1, sizeof(*quit));
@@ -334,11 +333,6 @@ static void handle_general(struct parse_state *state, const char *key,
 		if (!parse_int(value, 8, 256, &c->cursor_size)) {
 			add_error(state, "general", key,
 				"'%s' is not a size from 8 to 256", value);
-		}
-	} else if (!strcmp(key, "max-request-backlog")) {
-		if (!parse_int(value, 64, 1 << 20, &c->max_request_backlog)) {
-			add_error(state, "general", key,
-				"'%s' is not a count from 64 to 1048576", value);
 		}
 	} else {
 		add_error(state, "general", key, "unknown key");

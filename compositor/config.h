@@ -49,7 +49,6 @@ struct pwl_config {
 	int cursor_size;
 	bool xwayland;
 	bool ssd; // prefer server-side decorations
-	int max_request_backlog; // flood limit, see client_limits.c
 
 	/* Every problem found while parsing, as "path:line: message". */
 	char **errors;

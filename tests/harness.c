@@ -390,6 +390,20 @@ struct harness *harness_start(const struct harness_options *options) {
 	return NULL;
 }
 
+int harness_signal_and_wait(struct harness *h, int sig) {
+	if (harness_compositor_alive(h)) {
+		kill(h->pid, sig);
+	}
+	long deadline = now_ms() + 10000;
+	while (harness_compositor_alive(h) && now_ms() < deadline) {
+		sleep_ms(10);
+	}
+	if (!h->reaped || !WIFEXITED(h->status)) {
+		return -1;
+	}
+	return WEXITSTATUS(h->status);
+}
+
 static bool log_has_sanitizer_report(struct harness *h) {
 	char *log = harness_log(h);
 	bool found = log && (strstr(log, "ERROR: AddressSanitizer") ||

@@ -25,6 +25,10 @@ struct harness *harness_start(const struct harness_options *options);
  * it crashed or hung), and fails if the log has sanitizer reports. */
 int harness_stop(struct harness *h);
 bool harness_compositor_alive(struct harness *h);
+/** Sends `sig` and waits (10 s at most) for the compositor to exit; returns
+ * its exit status, or -1 if it hung or died of a signal. The runtime dir
+ * is kept for inspection until harness_stop. */
+int harness_signal_and_wait(struct harness *h, int sig);
 const char *harness_runtime_dir(struct harness *h);
 const char *harness_display(struct harness *h);
 /** Whole compositor log so far (caller frees). */
