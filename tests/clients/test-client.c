@@ -49,6 +49,7 @@ static struct {
 	struct xdg_wm_base *wm_base;
 	struct zwlr_layer_shell_v1 *layer_shell;
 	struct zxdg_decoration_manager_v1 *decoration_manager;
+	struct zxdg_toplevel_decoration_v1 *decoration;
 
 	struct wl_surface *surface;
 	struct xdg_surface *xdg_surface;
@@ -549,7 +550,7 @@ static void create_toplevel(void) {
 		xdg_toplevel_set_fullscreen(c.toplevel, NULL);
 	}
 	if (c.ssd && c.decoration_manager) {
-		struct zxdg_toplevel_decoration_v1 *deco =
+		struct zxdg_toplevel_decoration_v1 *deco = c.decoration =
 			zxdg_decoration_manager_v1_get_toplevel_decoration(
 				c.decoration_manager, c.toplevel);
 		zxdg_toplevel_decoration_v1_add_listener(deco, &decoration_listener,
@@ -742,6 +743,34 @@ static void flood(void) {
 	}
 }
 
+#define DESTROY(p, fn) do { if (p) { fn(p); (p) = NULL; } } while (0)
+
+/* Frees every proxy, so that leak checkers see a clean client. */
+static void cleanup(struct wl_registry *registry) {
+	DESTROY(c.frame, wl_callback_destroy);
+	DESTROY(c.popup, xdg_popup_destroy);
+	DESTROY(c.popup_xdg, xdg_surface_destroy);
+	DESTROY(c.popup_surface, wl_surface_destroy);
+	buffer_finish(&c.popup_buffer);
+	DESTROY(c.decoration, zxdg_toplevel_decoration_v1_destroy);
+	DESTROY(c.toplevel, xdg_toplevel_destroy);
+	DESTROY(c.xdg_surface, xdg_surface_destroy);
+	DESTROY(c.layer_surface, zwlr_layer_surface_v1_destroy);
+	DESTROY(c.surface, wl_surface_destroy);
+	for (int i = 0; i < MAX_BUFFERS; i++) {
+		buffer_finish(&c.buffers[i]);
+	}
+	DESTROY(c.keyboard, wl_keyboard_destroy);
+	DESTROY(c.pointer, wl_pointer_destroy);
+	DESTROY(c.seat, wl_seat_destroy);
+	DESTROY(c.decoration_manager, zxdg_decoration_manager_v1_destroy);
+	DESTROY(c.layer_shell, zwlr_layer_shell_v1_destroy);
+	DESTROY(c.wm_base, xdg_wm_base_destroy);
+	DESTROY(c.shm, wl_shm_destroy);
+	DESTROY(c.compositor, wl_compositor_destroy);
+	wl_registry_destroy(registry);
+}
+
 int main(int argc, char *argv[]) {
 	if (!parse_args(argc, argv)) {
 		usage();
@@ -813,10 +842,12 @@ int main(int argc, char *argv[]) {
 		const struct wl_interface *iface;
 		uint32_t code = wl_display_get_protocol_error(c.display, &iface, &id);
 		say("protocol-error %s %u %u", iface ? iface->name : "?", id, code);
+		cleanup(registry);
 		wl_display_disconnect(c.display);
 		return 3;
 	}
 	say("exit");
+	cleanup(registry);
 	wl_display_disconnect(c.display);
 	return 0;
 }

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Sets up and runs every test: installs the packages, builds pocketwl with
+# AddressSanitizer and UBSan, runs the unit and integration suites (a real
+# headless compositor with real clients) and prints "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/install-deps.sh || { echo "0 passed, 1 failed"; exit 1; }
+
+builddir=${BUILDDIR:-build-test}
+if [ ! -d "$builddir" ]; then
+	meson setup "$builddir" -Db_sanitize=address,undefined -Db_lundef=false \
+		-Dbuildtype=debug >/dev/null || { echo "0 passed, 1 failed"; exit 1; }
+fi
+ninja -C "$builddir" || { echo "0 passed, 1 failed"; exit 1; }
+
+# The tests start their own compositors; nothing of the caller's session
+# may leak into them.
+unset WAYLAND_DISPLAY DISPLAY POCKETWL_SOCK
+export ASAN_OPTIONS=detect_leaks=0
+meson test -C "$builddir" --print-errorlogs --num-processes 1 "$@"
+status=$?
+
+# Count the individual cmocka tests, not just the programs.
+log="$builddir/meson-logs/testlog.txt"
+passed=$(grep -cE '^\[       OK \]' "$log")
+# cmocka names a failed test twice (where it fails and in its summary).
+failed=$(grep -E '^\[  FAILED  \] [a-z0-9_]+$' "$log" | sort -u | wc -l)
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+	# A program died before cmocka could report: count it as a failure.
+	failed=1
+fi
+echo "$passed passed, $failed failed"
+exit $status
