@@ -355,11 +355,12 @@ void seat_focus_view(struct pwl_seat *seat, struct pwl_view *view) {
 		// focus when the layer surface lets go.
 		return;
 	}
+	// Set first: the decorations ask who has focus while redrawing.
+	seat->focused_view = view;
+	seat->focused_layer = NULL;
 	if (prev && prev != view) {
 		view_set_activated(prev, false);
 	}
-	seat->focused_view = view;
-	seat->focused_layer = NULL;
 	if (!view) {
 		wlr_seat_keyboard_notify_clear_focus(seat->wlr_seat);
 		return;
@@ -385,10 +386,10 @@ void seat_focus_layer(struct pwl_seat *seat,
 			layer->current.layer >= ZWLR_LAYER_SHELL_V1_LAYER_TOP) {
 		seat->exclusive_layer = layer;
 	}
+	seat->focused_layer = layer;
 	if (seat->focused_view) {
 		view_set_activated(seat->focused_view, false);
 	}
-	seat->focused_layer = layer;
 	keyboard_enter(seat, layer->surface);
 }
 

@@ -55,7 +55,7 @@ struct pwl_ssd_extents ssd_extents(const struct pwl_ssd *ssd) {
 
 static bool is_active(struct pwl_ssd *ssd) {
 	struct pwl_seat *seat = ssd->view->server->seat;
-	return seat && seat->focused_view == ssd->view;
+	return seat && seat->focused_view == ssd->view && !seat->focused_layer;
 }
 
 static float view_scale(struct pwl_view *view) {

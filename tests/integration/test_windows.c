@@ -139,6 +139,14 @@ static void test_server_side_title_bar_and_close(void **state) {
 	assert_true(harness_wait_pixel(h, x + 10, y + 10, 0x00ff00, WAIT_MS));
 	uint32_t title = pixel_at(h, x + 2, y - 12);
 	assert_true(title != 0x000000 && title != 0x00ff00);
+	// Another window takes focus: the title bar shows it is inactive.
+	struct test_client *other = map_client(h,
+		"--app-id other --color ff0000ff --size 100x100", "other");
+	harness_sleep(h, 100);
+	uint32_t inactive = pixel_at(h, x + 2, y - 12);
+	assert_true(inactive != title && inactive != 0x000000);
+	client_free(other);
+	assert_true(harness_wait_pixel(h, x + 2, y - 12, title, WAIT_MS));
 
 	// A click on the close button asks the client to close.
 	harness_click(h, x + width - 12, y - 12, BTN_LEFT);
