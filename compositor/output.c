@@ -2,9 +2,12 @@
 
 #include <stdlib.h>
 #include <time.h>
+#include <wlr/backend/headless.h>
+#include <wlr/interfaces/wlr_output.h>
 #include <wlr/types/wlr_cursor.h>
 #include <wlr/types/wlr_output.h>
 #include <wlr/types/wlr_output_layout.h>
+#include <wlr/types/wlr_presentation_time.h>
 #include <wlr/types/wlr_scene.h>
 #include <wlr/util/log.h>
 
@@ -36,11 +39,23 @@ struct pwl_output *output_focused(struct pwl_server *server) {
 	return output;
 }
 
+static void mark_sampled(struct wlr_surface *surface, int sx, int sy,
+		void *data) {
+	struct pwl_output *output = data;
+	wlr_presentation_surface_sampled_on_output(output->server->presentation,
+		surface, output->wlr_output);
+}
+
 static void handle_frame(struct wl_listener *listener, void *data) {
 	struct pwl_output *output = wl_container_of(listener, output, frame);
 	// The scene only renders what was damaged; an unchanged scene commits
 	// nothing, so an idle session does no work here.
-	wlr_scene_output_commit(output->scene_output);
+	if (wlr_scene_output_commit(output->scene_output)) {
+		// wlroots 0.15's scene samples surfaces for presentation feedback
+		// only on some paths; do it for every surface on this output.
+		wlr_scene_output_for_each_surface(output->scene_output,
+			mark_sampled, output);
+	}
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	wlr_scene_output_send_frame_done(output->scene_output, &now);
@@ -71,9 +86,41 @@ void output_handle_layout_change(struct wl_listener *listener, void *data) {
 	rearrange(server);
 }
 
+static void send_present(void *data) {
+	struct pwl_output *output = data;
+	struct wlr_output *wo = output->wlr_output;
+	output->present_idle = NULL;
+	struct wlr_output_event_present present = {
+		.output = wo,
+		.commit_seq = output->present_seq,
+		.presented = true,
+		.when = &output->present_time,
+		.refresh = wo->refresh > 0 ?
+			(int)(1000000000000LL / wo->refresh) : 0,
+	};
+	wlr_output_send_present(wo, &present);
+}
+
+/* wlroots 0.15's headless backend never reports a presentation, so
+ * presentation-time feedback would never complete. Its frame is shown
+ * the moment it is committed: report that, once every commit listener
+ * (the feedback's among them) has seen the commit. */
+static void schedule_present(struct pwl_output *output) {
+	clock_gettime(CLOCK_MONOTONIC, &output->present_time);
+	output->present_seq = output->wlr_output->commit_seq;
+	if (!output->present_idle) {
+		output->present_idle = wl_event_loop_add_idle(output->server->loop,
+			send_present, output);
+	}
+}
+
 static void handle_commit(struct wl_listener *listener, void *data) {
 	struct pwl_output *output = wl_container_of(listener, output, commit);
 	struct wlr_output_event_commit *event = data;
+	if ((event->committed & WLR_OUTPUT_STATE_BUFFER) &&
+			wlr_output_is_headless(output->wlr_output)) {
+		schedule_present(output);
+	}
 	if (event->committed & (WLR_OUTPUT_STATE_MODE | WLR_OUTPUT_STATE_SCALE |
 			WLR_OUTPUT_STATE_TRANSFORM | WLR_OUTPUT_STATE_ENABLED)) {
 		rearrange(output->server);
@@ -87,6 +134,9 @@ static void output_destroy(struct pwl_output *output) {
 	wl_list_remove(&output->destroy.link);
 	wl_list_remove(&output->link);
 	layer_shell_output_gone(output);
+	if (output->present_idle) {
+		wl_event_source_remove(output->present_idle);
+	}
 	output->wlr_output->data = NULL;
 	if (output->scene_output) {
 		wlr_scene_output_destroy(output->scene_output);

@@ -1,6 +1,7 @@
 #ifndef PWL_OUTPUT_H
 #define PWL_OUTPUT_H
 
+#include <time.h>
 #include <wayland-server-core.h>
 #include <wlr/util/box.h>
 
@@ -16,6 +17,11 @@ struct pwl_output {
 	 * the exclusive zones of layer surfaces (also in layout coordinates). */
 	struct wlr_box box;
 	struct wlr_box usable_area;
+
+	/* Presentation reports for backends that send none (headless). */
+	struct wl_event_source *present_idle; // may be NULL
+	struct timespec present_time;
+	uint32_t present_seq;
 
 	struct wl_listener frame;
 	struct wl_listener commit;

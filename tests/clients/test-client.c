@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <wayland-client.h>
 
+#include "presentation-time-client-protocol.h"
 #include "wlr-layer-shell-unstable-v1-client-protocol.h"
 #include "xdg-decoration-unstable-v1-client-protocol.h"
 #include "xdg-shell-client-protocol.h"
@@ -50,6 +51,8 @@ static struct {
 	struct zwlr_layer_shell_v1 *layer_shell;
 	struct zxdg_decoration_manager_v1 *decoration_manager;
 	struct zxdg_toplevel_decoration_v1 *decoration;
+	struct wp_presentation *presentation;
+	clockid_t presentation_clock;
 
 	struct wl_surface *surface;
 	struct xdg_surface *xdg_surface;
@@ -77,9 +80,15 @@ static struct {
 	uint32_t keyboard_interactivity;
 	int exit_after_ms;
 
+	int damage_size; // >0: after the first frame, redraw only NxN
+	bool measure_presentation;
+	uint64_t presented, discarded, latency_sum_us;
+
 	bool configured, running;
+	bool redraw_pending; // a frame is due but every buffer was busy
 	struct wl_callback *frame;
 	uint32_t frames;
+	bool drew_full;
 } c = {
 	.color = 0xff3366cc,
 	.default_width = 320,
@@ -119,9 +128,15 @@ static int create_shm_file(size_t size) {
 	return -1;
 }
 
+static void draw(void);
+
 static void buffer_release(void *data, struct wl_buffer *wl_buffer) {
 	struct buffer *buffer = data;
 	buffer->busy = false;
+	if (c.redraw_pending && buffer != &c.popup_buffer) {
+		c.redraw_pending = false;
+		draw();
+	}
 }
 
 static const struct wl_buffer_listener buffer_listener = {
@@ -202,8 +217,6 @@ static struct buffer *next_buffer(void) {
 	return NULL;
 }
 
-static void draw(void);
-
 static void frame_done(void *data, struct wl_callback *cb, uint32_t time) {
 	wl_callback_destroy(cb);
 	c.frame = NULL;
@@ -217,10 +230,72 @@ static const struct wl_callback_listener frame_listener = {
 	.done = frame_done,
 };
 
+struct feedback {
+	uint64_t commit_us;
+};
+
+static uint64_t clock_us(clockid_t clock) {
+	struct timespec ts;
+	clock_gettime(clock, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static void feedback_sync_output(void *data,
+		struct wp_presentation_feedback *fb, struct wl_output *output) {
+}
+
+static void feedback_presented(void *data, struct wp_presentation_feedback *fb,
+		uint32_t tv_sec_hi, uint32_t tv_sec_lo, uint32_t tv_nsec,
+		uint32_t refresh, uint32_t seq_hi, uint32_t seq_lo, uint32_t flags) {
+	struct feedback *f = data;
+	uint64_t sec = ((uint64_t)tv_sec_hi << 32) | tv_sec_lo;
+	uint64_t presented = sec * 1000000u + tv_nsec / 1000u;
+	if (presented >= f->commit_us) {
+		c.latency_sum_us += presented - f->commit_us;
+	}
+	c.presented++;
+	wp_presentation_feedback_destroy(fb);
+	free(f);
+}
+
+static void feedback_discarded(void *data,
+		struct wp_presentation_feedback *fb) {
+	c.discarded++;
+	wp_presentation_feedback_destroy(fb);
+	free(data);
+}
+
+static const struct wp_presentation_feedback_listener feedback_listener = {
+	.sync_output = feedback_sync_output,
+	.presented = feedback_presented,
+	.discarded = feedback_discarded,
+};
+
+static void presentation_clock_id(void *data, struct wp_presentation *p,
+		uint32_t clk_id) {
+	c.presentation_clock = (clockid_t)clk_id;
+}
+
+static const struct wp_presentation_listener presentation_listener = {
+	.clock_id = presentation_clock_id,
+};
+
+static void request_feedback(void) {
+	struct feedback *f = calloc(1, sizeof(*f));
+	if (!f) {
+		return;
+	}
+	f->commit_us = clock_us(c.presentation_clock);
+	struct wp_presentation_feedback *fb =
+		wp_presentation_feedback(c.presentation, c.surface);
+	wp_presentation_feedback_add_listener(fb, &feedback_listener, f);
+}
+
 static void draw(void) {
 	struct buffer *buffer = next_buffer();
 	if (!buffer) {
-		say("error all %d buffers busy", c.nbuffers);
+		// Draw when the compositor gives one back.
+		c.redraw_pending = true;
 		return;
 	}
 	uint32_t color = c.color;
@@ -228,9 +303,30 @@ static void draw(void) {
 		// Vary the colour so that every frame has real damage.
 		color = (color & 0xffffff00) | (c.frames & 0xff);
 	}
-	fill(buffer, color);
+	bool partial = c.damage_size > 0 && c.drew_full &&
+		c.damage_size <= buffer->width && c.damage_size <= buffer->height;
+	if (partial) {
+		// Only a small square changes, as in a blinking cursor or a clock.
+		uint32_t *px = buffer->data;
+		for (int y = 0; y < c.damage_size; y++) {
+			for (int x = 0; x < c.damage_size; x++) {
+				px[y * buffer->width + x] = 0xff000000 | (c.frames * 7919);
+			}
+		}
+	} else {
+		fill(buffer, color);
+	}
+	c.drew_full = true;
 	wl_surface_attach(c.surface, buffer->wl_buffer, 0, 0);
-	wl_surface_damage_buffer(c.surface, 0, 0, INT32_MAX, INT32_MAX);
+	if (partial) {
+		wl_surface_damage_buffer(c.surface, 0, 0, c.damage_size,
+			c.damage_size);
+	} else {
+		wl_surface_damage_buffer(c.surface, 0, 0, INT32_MAX, INT32_MAX);
+	}
+	if (c.measure_presentation && c.presentation) {
+		request_feedback();
+	}
 	if (c.animate && !c.frame) {
 		c.frame = wl_surface_frame(c.surface);
 		wl_callback_add_listener(c.frame, &frame_listener, NULL);
@@ -517,6 +613,11 @@ static void registry_global(void *data, struct wl_registry *registry,
 	} else if (!strcmp(interface, zwlr_layer_shell_v1_interface.name)) {
 		c.layer_shell = wl_registry_bind(registry, name,
 			&zwlr_layer_shell_v1_interface, 1);
+	} else if (!strcmp(interface, wp_presentation_interface.name)) {
+		c.presentation = wl_registry_bind(registry, name,
+			&wp_presentation_interface, 1);
+		wp_presentation_add_listener(c.presentation, &presentation_listener,
+			NULL);
 	} else if (!strcmp(interface, zxdg_decoration_manager_v1_interface.name)) {
 		c.decoration_manager = wl_registry_bind(registry, name,
 			&zxdg_decoration_manager_v1_interface, 1);
@@ -614,7 +715,7 @@ static void usage(void) {
 		"  [--popup X,Y,W,H[,AARRGGBB]] [--layer 0-3 --anchor top,left.. "
 		"--zone N\n"
 		"  --keyboard none|exclusive|on-demand] [--truncate-shm] [--flood]\n"
-		"  [--stall MS] [--exit-after MS]\n");
+		"  [--stall MS] [--exit-after MS] [--damage N] [--presentation]\n");
 }
 
 static bool parse_args(int argc, char *argv[]) {
@@ -637,6 +738,8 @@ static bool parse_args(int argc, char *argv[]) {
 		{ "flood", no_argument, NULL, 'f' },
 		{ "stall", required_argument, NULL, 'S' },
 		{ "exit-after", required_argument, NULL, 'e' },
+		{ "damage", required_argument, NULL, 'd' },
+		{ "presentation", no_argument, NULL, 'P' },
 		{ 0 },
 	};
 	int opt;
@@ -712,6 +815,12 @@ static bool parse_args(int argc, char *argv[]) {
 		case 'e':
 			c.exit_after_ms = atoi(optarg);
 			break;
+		case 'd':
+			c.damage_size = atoi(optarg);
+			break;
+		case 'P':
+			c.measure_presentation = true;
+			break;
 		default:
 			return false;
 		}
@@ -764,6 +873,7 @@ static void cleanup(struct wl_registry *registry) {
 	DESTROY(c.pointer, wl_pointer_destroy);
 	DESTROY(c.seat, wl_seat_destroy);
 	DESTROY(c.decoration_manager, zxdg_decoration_manager_v1_destroy);
+	DESTROY(c.presentation, wp_presentation_destroy);
 	DESTROY(c.layer_shell, zwlr_layer_shell_v1_destroy);
 	DESTROY(c.wm_base, xdg_wm_base_destroy);
 	DESTROY(c.shm, wl_shm_destroy);
@@ -845,6 +955,14 @@ int main(int argc, char *argv[]) {
 		cleanup(registry);
 		wl_display_disconnect(c.display);
 		return 3;
+	}
+	say("frames %u", c.frames);
+	if (c.measure_presentation) {
+		say("presentation presented=%llu discarded=%llu mean_us=%llu",
+			(unsigned long long)c.presented,
+			(unsigned long long)c.discarded,
+			(unsigned long long)(c.presented ?
+				c.latency_sum_us / c.presented : 0));
 	}
 	say("exit");
 	cleanup(registry);
