@@ -50,9 +50,12 @@ static void handle_frame(struct wl_listener *listener, void *data) {
 	struct pwl_output *output = wl_container_of(listener, output, frame);
 	// The scene only renders what was damaged; an unchanged scene commits
 	// nothing, so an idle session does no work here.
-	if (wlr_scene_output_commit(output->scene_output)) {
-		// wlroots 0.15's scene samples surfaces for presentation feedback
-		// only on some paths; do it for every surface on this output.
+	uint32_t seq = output->wlr_output->commit_seq;
+	if (wlr_scene_output_commit(output->scene_output) &&
+			output->wlr_output->commit_seq != seq) {
+		// A frame went out. wlroots 0.15's scene samples surfaces for
+		// presentation feedback only when it renders them, not when it
+		// scans a buffer out: sample every surface on this output.
 		wlr_scene_output_for_each_surface(output->scene_output,
 			mark_sampled, output);
 	}
