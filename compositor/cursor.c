@@ -1,6 +1,7 @@
 #include "seat.h"
 
 #include <linux/input-event-codes.h>
+#include <math.h>
 #include <pixman.h>
 #include <stdlib.h>
 #include <wlr/types/wlr_cursor.h>
@@ -169,14 +170,15 @@ void cursor_rebase(struct pwl_seat *seat, uint32_t time_msec) {
 
 static void process_move(struct pwl_seat *seat) {
 	struct pwl_view *view = seat->grab_view;
-	view_move(view, seat->grab_box.x + (seat->cursor->x - seat->grab_x),
-		seat->grab_box.y + (seat->cursor->y - seat->grab_y));
+	view_move(view,
+		seat->grab_box.x + (int)lround(seat->cursor->x - seat->grab_x),
+		seat->grab_box.y + (int)lround(seat->cursor->y - seat->grab_y));
 }
 
 static void process_resize(struct pwl_seat *seat) {
 	struct wlr_box box = seat->grab_box;
-	int dx = (int)(seat->cursor->x - seat->grab_x);
-	int dy = (int)(seat->cursor->y - seat->grab_y);
+	int dx = (int)lround(seat->cursor->x - seat->grab_x);
+	int dy = (int)lround(seat->cursor->y - seat->grab_y);
 	int left = box.x, top = box.y;
 	int right = box.x + box.width, bottom = box.y + box.height;
 	if (seat->resize_edges & WLR_EDGE_LEFT) {

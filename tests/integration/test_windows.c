@@ -237,6 +237,73 @@ static void test_windows_survive_output_unplug(void **state) {
 	stop(h);
 }
 
+static void test_presentation_feedback_is_real(void **state) {
+	struct harness *h = start(NULL);
+	struct test_client *c = client_spawn_test(h,
+		"--app-id pres --animate --presentation --exit-after 1500");
+	assert_int_equal(client_wait_exit(c, WAIT_MS), 0);
+	char line[128];
+	assert_true(client_wait_line(c, "presentation", 100, line, sizeof(line)));
+	unsigned long long presented, discarded, mean;
+	assert_int_equal(sscanf(line,
+		"presentation presented=%llu discarded=%llu mean_us=%llu",
+		&presented, &discarded, &mean), 3);
+	// About 60 frames a second, each presented within a few refreshes.
+	assert_true(presented > 30);
+	assert_true(mean > 0 && mean < 100000);
+	client_free(c);
+	stop(h);
+}
+
+static void test_super_right_drag_resizes(void **state) {
+	struct harness *h = start(NULL);
+	struct test_client *c = map_client(h,
+		"--app-id rs --color ff00ff00 --size 200x100", "rs");
+	// Bottom-right quarter of the window: that corner follows the pointer.
+	harness_pointer_move(h, 700, 380);
+	harness_modifiers(h, "Mod4");
+	harness_pointer_button(h, BTN_RIGHT, true);
+	harness_pointer_move(h, 750, 420);
+	harness_pointer_move(h, 800, 460);
+	harness_pointer_button(h, BTN_RIGHT, false);
+	harness_modifiers(h, NULL);
+	assert_true(client_wait_line(c, "configure 300 180", WAIT_MS, NULL, 0));
+	struct json_object *w = window(h, "rs");
+	assert_int_equal(jint(w, "geometry.x"), 540);
+	assert_int_equal(jint(w, "geometry.y"), 310);
+	json_object_put(w);
+	assert_true(harness_wait_pixel(h, 835, 485, 0x00ff00, WAIT_MS));
+	client_free(c);
+	stop(h);
+}
+
+static void test_output_scale_from_config(void **state) {
+	struct harness_options o = {
+		.config = "[output HEADLESS-1]\nscale = 2\n",
+	};
+	struct harness *h = start(&o);
+	struct json_object *r = harness_ipc(h, "{\"command\":\"outputs\"}");
+	struct json_object *out = json_object_array_get_idx(
+		json_object_object_get(r, "outputs"), 0);
+	assert_true(json_object_get_double(
+		json_object_object_get(out, "scale")) == 2.0);
+	// 1280x720 pixels at scale 2 is a 640x360 logical output.
+	assert_int_equal(jint(out, "box.width"), 640);
+	assert_int_equal(jint(out, "box.height"), 360);
+	json_object_put(r);
+	struct test_client *c = map_client(h,
+		"--app-id hidpi --color ffff0000 --size 100x50", "hidpi");
+	// Centred in logical space, drawn at twice the size in pixels.
+	struct json_object *w = window(h, "hidpi");
+	assert_int_equal(jint(w, "geometry.x"), 270);
+	assert_int_equal(jint(w, "geometry.y"), 155);
+	json_object_put(w);
+	assert_true(harness_wait_pixel(h, 270 * 2 + 5, 155 * 2 + 5, 0xff0000,
+		WAIT_MS));
+	client_free(c);
+	stop(h);
+}
+
 int main(void) {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_window_maps_at_centre_with_its_colour),
@@ -247,6 +314,9 @@ int main(void) {
 		cmocka_unit_test(test_server_side_title_bar_and_close),
 		cmocka_unit_test(test_super_drag_moves_window),
 		cmocka_unit_test(test_windows_survive_output_unplug),
+		cmocka_unit_test(test_presentation_feedback_is_real),
+		cmocka_unit_test(test_super_right_drag_resizes),
+		cmocka_unit_test(test_output_scale_from_config),
 	};
 	return RUN_GROUP("windows", tests);
 }
