@@ -18,6 +18,11 @@ bench_setup() {
 	if ! id "$BENCH_USER" >/dev/null 2>&1; then
 		useradd -m -s /bin/sh "$BENCH_USER"
 	fi
+	# X sockets live here; a peer's Xwayland started as $BENCH_USER must
+	# not take the directory from root (as the system would set it up).
+	mkdir -p /tmp/.X11-unix
+	chown root:root /tmp/.X11-unix
+	chmod 1777 /tmp/.X11-unix
 	uid=$(id -u "$BENCH_USER")
 	gid=$(id -g "$BENCH_USER")
 	# The user must reach the binaries.
@@ -77,13 +82,14 @@ start() {
 	local run=(setpriv --reuid="$uid" --regid="$gid" --init-groups)
 	case $name in
 	pocketwl)
-		printf '[output HEADLESS-1]\nmode = %dx%d\n' "$w" "$h" > "$RT/config.ini"
+		printf '[general]\nxwayland = false\n[output HEADLESS-1]\nmode = %dx%d\n' \
+			"$w" "$h" > "$RT/config.ini"
 		"${run[@]}" "${env[@]}" "$pocketwl" --config "$RT/config.ini" \
 			-- sh -c "$cmd" > "$RT/compositor.log" 2>&1 &
 		;;
 	sway)
 		# Floating, so that the window keeps the size it asks for.
-		printf 'output * mode --custom %dx%d@60Hz\n%s\nexec sh -c "%s"\n' \
+		printf 'xwayland disable\noutput * mode --custom %dx%d@60Hz\n%s\nexec sh -c "%s"\n' \
 			"$w" "$h" 'for_window [app_id="bench"] floating enable' \
 			"$cmd" > "$RT/sway.cfg"
 		"${run[@]}" "${env[@]}" sway -c "$RT/sway.cfg" \

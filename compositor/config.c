@@ -24,6 +24,8 @@ void config_init(struct pwl_config *config) {
 	config->keyboard.repeat_delay = 600;
 	config->cursor_size = 24;
 	config->ssd = true;
+	// Started lazily on the first X client, so on costs nothing.
+	config->xwayland = true;
 
 	// Quitting must always be possible, whatever the config says.
 	struct pwl_keybinding *quit = calloc(1, sizeof(*quit));

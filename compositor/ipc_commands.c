@@ -16,6 +16,7 @@
 #include "server.h"
 #include "spawn.h"
 #include "view.h"
+#include "xwayland.h"
 
 struct json_object *ipc_error(const char *fmt, ...) {
 	char msg[512];
@@ -234,6 +235,9 @@ static struct json_object *cmd_version(struct pwl_server *server,
 		json_object_new_string(PWL_VERSION));
 	json_object_object_add(reply, "wayland_display",
 		json_object_new_string(server->socket ? server->socket : ""));
+	const char *x_display = xwayland_display_name(server->xwayland);
+	json_object_object_add(reply, "x_display",
+		x_display ? json_object_new_string(x_display) : NULL);
 	return reply;
 }
 

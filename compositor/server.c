@@ -53,6 +53,7 @@
 #include "text.h"
 #include "view.h"
 #include "xdg_shell.h"
+#include "xwayland.h"
 
 void server_quit(struct pwl_server *server, int status) {
 	server->exit_status = status;
@@ -318,6 +319,9 @@ bool server_start(struct pwl_server *server) {
 		return false;
 	}
 	setenv("WAYLAND_DISPLAY", server->socket, true);
+	// Never hand children the DISPLAY of a desktop we are nested in.
+	unsetenv("DISPLAY");
+	server->xwayland = xwayland_create(server);
 	server->ipc = ipc_create(server);
 	if (!server->ipc) {
 		return false;
@@ -330,6 +334,8 @@ bool server_start(struct pwl_server *server) {
 
 void server_finish(struct pwl_server *server) {
 	// Clients first, so that their objects go while our listeners exist.
+	xwayland_destroy(server->xwayland);
+	server->xwayland = NULL;
 	wl_display_destroy_clients(server->display);
 	ipc_destroy(server->ipc);
 	server->ipc = NULL;

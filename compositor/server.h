@@ -8,6 +8,7 @@ struct pwl_config;
 struct pwl_seat;
 struct pwl_ipc;
 struct pwl_idle;
+struct pwl_xwayland;
 struct pwl_view;
 
 /* Scene layers, bottom to top. Fullscreen views sit above the top layer so
@@ -17,6 +18,7 @@ enum pwl_scene_layer {
 	PWL_LAYER_BACKGROUND,
 	PWL_LAYER_BOTTOM,
 	PWL_LAYER_VIEWS,
+	PWL_LAYER_UNMANAGED, // X11 menus and tooltips
 	PWL_LAYER_TOP,
 	PWL_LAYER_FULLSCREEN,
 	PWL_LAYER_OVERLAY,
@@ -55,6 +57,7 @@ struct pwl_server {
 	struct pwl_seat *seat;
 	struct pwl_ipc *ipc;
 	struct pwl_idle *idle_tracker;
+	struct pwl_xwayland *xwayland; // may be NULL (off or no binary)
 	char *ipc_path;
 
 	struct wl_list outputs; // pwl_output.link

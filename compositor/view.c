@@ -89,6 +89,9 @@ void view_move(struct pwl_view *view, int x, int y) {
 	view->x = x;
 	view->y = y;
 	update_position(view);
+	if (view->impl->moved) {
+		view->impl->moved(view);
+	}
 }
 
 void view_move_resize(struct pwl_view *view, int x, int y, int w, int h) {

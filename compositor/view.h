@@ -37,6 +37,8 @@ struct pwl_view_impl {
 	void (*set_fullscreen)(struct pwl_view *view, bool fullscreen);
 	void (*set_resizing)(struct pwl_view *view, bool resizing);
 	void (*close)(struct pwl_view *view);
+	/* Optional: told when the view moved (X11 windows know their place). */
+	void (*moved)(struct pwl_view *view);
 };
 
 struct pwl_view {

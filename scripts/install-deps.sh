@@ -9,7 +9,7 @@ packages=(
 	libwlroots-dev libwayland-dev wayland-protocols libxkbcommon-dev
 	libpixman-1-dev libinput-dev libcurl4-openssl-dev libjson-c-dev
 	libinih-dev libfcft-dev libfontconfig-dev libpng-dev libcmocka-dev
-	libdrm-dev librust-wayland-protocols-dev
+	libdrm-dev libxcb1-dev librust-wayland-protocols-dev
 	# run
 	fonts-dejavu-core xcursor-themes seatd xwayland
 	# test and compare
