@@ -306,13 +306,16 @@ void cursor_begin_resize(struct pwl_seat *seat, struct pwl_view *view,
 	seat->grab_box = (struct wlr_box){ view->x, view->y, view->width,
 		view->height };
 	seat->resize_edges = edges;
-	view->impl->set_resizing(view, true);
+	if (view->impl->set_resizing) {
+		view->impl->set_resizing(view, true);
+	}
 	set_cursor_image(seat, wlr_xcursor_get_resize_name(edges));
 	wlr_seat_pointer_notify_clear_focus(seat->wlr_seat);
 }
 
 void cursor_end_grab(struct pwl_seat *seat) {
-	if (seat->mode == PWL_CURSOR_RESIZE && seat->grab_view) {
+	if (seat->mode == PWL_CURSOR_RESIZE && seat->grab_view &&
+			seat->grab_view->impl->set_resizing) {
 		seat->grab_view->impl->set_resizing(seat->grab_view, false);
 	}
 	seat->mode = PWL_CURSOR_PASSTHROUGH;

@@ -35,7 +35,7 @@ struct pwl_view_impl {
 	void (*set_activated)(struct pwl_view *view, bool activated);
 	void (*set_maximized)(struct pwl_view *view, bool maximized);
 	void (*set_fullscreen)(struct pwl_view *view, bool fullscreen);
-	void (*set_resizing)(struct pwl_view *view, bool resizing);
+	void (*set_resizing)(struct pwl_view *view, bool resizing); // optional
 	void (*close)(struct pwl_view *view);
 	/* Optional: told when the view moved (X11 windows know their place). */
 	void (*moved)(struct pwl_view *view);

@@ -104,10 +104,6 @@ static void set_fullscreen(struct pwl_view *view, bool fullscreen) {
 		fullscreen);
 }
 
-static void set_resizing(struct pwl_view *view, bool resizing) {
-	// X11 has no resizing state.
-}
-
 static void close_view(struct pwl_view *view) {
 	wlr_xwayland_surface_close(from_view(view)->xsurface);
 }
@@ -120,9 +116,8 @@ static const struct pwl_view_impl xwayland_view_impl = {
 	.set_activated = set_activated,
 	.set_maximized = set_maximized,
 	.set_fullscreen = set_fullscreen,
-	.set_resizing = set_resizing,
 	.close = close_view,
-	.moved = moved,
+	.moved = moved, // X11 has no resizing state, but knows its place
 };
 
 static void view_handle_commit_event(struct wl_listener *listener,
