@@ -20,6 +20,10 @@ void config_init(struct pwl_config *config) {
 	memset(config, 0, sizeof(*config));
 	wl_list_init(&config->outputs);
 	wl_list_init(&config->keybindings);
+	wl_list_init(&config->apps);
+	config->app_max_clients = 16;
+	config->app_max_surfaces = 1024;
+	config->app_max_shm_mib = 256;
 	config->keyboard.repeat_rate = 25;
 	config->keyboard.repeat_delay = 600;
 	config->cursor_size = 24;
@@ -290,6 +294,77 @@ static void handle_output(struct parse_state *state, const char *section,
 	}
 }
 
+struct pwl_app_config *config_find_app(struct pwl_config *config,
+		const char *name) {
+	struct pwl_app_config *ac;
+	wl_list_for_each(ac, &config->apps, link) {
+		if (!strcmp(ac->name, name)) {
+			return ac;
+		}
+	}
+	return NULL;
+}
+
+static bool parse_color(const char *value, float color[4]) {
+	unsigned rgb;
+	int n = 0;
+	if (value[0] != '#' || strlen(value) != 7 ||
+			sscanf(value + 1, "%6x%n", &rgb, &n) != 1 || n != 6) {
+		return false;
+	}
+	color[0] = ((rgb >> 16) & 0xff) / 255.0f;
+	color[1] = ((rgb >> 8) & 0xff) / 255.0f;
+	color[2] = (rgb & 0xff) / 255.0f;
+	color[3] = 1.0f;
+	return true;
+}
+
+static void handle_app(struct parse_state *state, const char *section,
+		const char *name, const char *key, const char *value) {
+	struct pwl_app_config *ac = config_find_app(state->config, name);
+	if (!ac) {
+		ac = calloc(1, sizeof(*ac));
+		if (!ac || !(ac->name = strdup(name))) {
+			free(ac);
+			return;
+		}
+		wl_list_insert(state->config->apps.prev, &ac->link);
+	}
+	if (!strcmp(key, "color")) {
+		if (parse_color(value, ac->color)) {
+			ac->has_color = true;
+		} else {
+			add_error(state, section, key, "'%s' is not a colour like "
+				"#3366cc", value);
+		}
+	} else {
+		add_error(state, section, key, "unknown key");
+	}
+}
+
+static void handle_limits(struct parse_state *state, const char *key,
+		const char *value) {
+	struct pwl_config *c = state->config;
+	int *field = NULL;
+	long max = 0;
+	if (!strcmp(key, "clients-per-app")) {
+		field = &c->app_max_clients;
+		max = 1024;
+	} else if (!strcmp(key, "surfaces-per-client")) {
+		field = &c->app_max_surfaces;
+		max = 1 << 20;
+	} else if (!strcmp(key, "shm-pool-mib")) {
+		field = &c->app_max_shm_mib;
+		max = 2047;
+	}
+	if (!field) {
+		add_error(state, "limits", key, "unknown key");
+	} else if (!parse_int(value, 1, max, field)) {
+		add_error(state, "limits", key, "'%s' is not a number from 1 to %ld",
+			value, max);
+	}
+}
+
 static void handle_keyboard(struct parse_state *state, const char *key,
 		const char *value) {
 	struct pwl_config *c = state->config;
@@ -381,6 +456,10 @@ static int handle_entry(void *data, const char *section, const char *key,
 		}
 	} else if (!strncmp(section, "output ", 7) && section[7]) {
 		handle_output(state, section, section + 7, key, value);
+	} else if (!strncmp(section, "app ", 4) && section[4]) {
+		handle_app(state, section, section + 4, key, value);
+	} else if (!strcmp(section, "limits")) {
+		handle_limits(state, key, value);
 	} else {
 		add_error(state, section, key, "unknown section");
 	}
@@ -461,6 +540,12 @@ void config_finish(struct pwl_config *config) {
 		wl_list_remove(&binding->link);
 		free(binding->command);
 		free(binding);
+	}
+	struct pwl_app_config *app, *tmp_app;
+	wl_list_for_each_safe(app, tmp_app, &config->apps, link) {
+		wl_list_remove(&app->link);
+		free(app->name);
+		free(app);
 	}
 	struct pwl_output_config *oc, *tmp_oc;
 	wl_list_for_each_safe(oc, tmp_oc, &config->outputs, link) {

@@ -34,6 +34,14 @@ struct pwl_output_config {
 	int x, y;
 };
 
+/* Per-app settings of the user ([app NAME] sections). */
+struct pwl_app_config {
+	struct wl_list link; // pwl_config.apps
+	char *name;
+	bool has_color;
+	float color[4];
+};
+
 struct pwl_config {
 	char *path; // may be NULL (defaults only)
 	struct {
@@ -42,6 +50,9 @@ struct pwl_config {
 	} keyboard;
 	struct wl_list outputs; // pwl_output_config.link
 	struct wl_list keybindings; // pwl_keybinding.link
+	struct wl_list apps; // pwl_app_config.link
+	/* Limits for app clients, so that one app cannot starve the rest. */
+	int app_max_clients, app_max_surfaces, app_max_shm_mib;
 	char **startup; // startup commands, run with sh -c
 	size_t startup_len;
 	char *panel_command; // may be NULL
@@ -69,6 +80,8 @@ void config_finish(struct pwl_config *config);
 /** Parses "Super+Shift+e"-style key combinations. */
 bool config_parse_combo(const char *text, uint32_t *modifiers,
 	xkb_keysym_t *sym);
+struct pwl_app_config *config_find_app(struct pwl_config *config,
+	const char *name);
 struct pwl_output_config *config_find_output(struct pwl_config *config,
 	const char *name);
 

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <wayland-server-core.h>
 #include <wlr/backend/headless.h>
 #include <wlr/backend/multi.h>
@@ -11,6 +12,7 @@
 #include <wlr/types/wlr_seat.h>
 #include <wlr/types/wlr_cursor.h>
 
+#include "app.h"
 #include "output.h"
 #include "seat.h"
 #include "server.h"
@@ -70,9 +72,18 @@ static struct json_object *view_json(struct pwl_view *view) {
 	json_object_object_add(obj, "decorated",
 		json_object_new_boolean(view->ssd != NULL));
 	pid_t pid = 0;
-	wl_client_get_credentials(wl_resource_get_client(view->surface->resource),
-		&pid, NULL, NULL);
+	if (view->surface) {
+		wl_client_get_credentials(
+			wl_resource_get_client(view->surface->resource), &pid, NULL, NULL);
+	}
 	json_object_object_add(obj, "pid", json_object_new_int(pid));
+	// Who the window belongs to, as the compositor knows it.
+	json_object_object_add(obj, "trust",
+		json_object_new_string(view->app ? "app" : "host"));
+	json_object_object_add(obj, "app", view->app ?
+		json_object_new_string(view->app->name) : NULL);
+	json_object_object_add(obj, "instance", view->app ?
+		json_object_new_string(view->app->instance) : NULL);
 	return obj;
 }
 
@@ -190,27 +201,15 @@ static struct json_object *cmd_fullscreen(struct pwl_server *server,
 	return ok_reply();
 }
 
+static char **arg_argv(struct json_object *request,
+	struct json_object **error);
+
 static struct json_object *cmd_spawn(struct pwl_server *server,
 		struct json_object *request) {
-	struct json_object *argv_json;
-	if (!json_object_object_get_ex(request, "argv", &argv_json) ||
-			!json_object_is_type(argv_json, json_type_array) ||
-			json_object_array_length(argv_json) == 0 ||
-			json_object_array_length(argv_json) > 1024) {
-		return ipc_error("\"argv\" must be a non-empty array of strings");
-	}
-	size_t n = json_object_array_length(argv_json);
-	char **argv = calloc(n + 1, sizeof(*argv));
+	struct json_object *error = NULL;
+	char **argv = arg_argv(request, &error);
 	if (!argv) {
-		return ipc_error("out of memory");
-	}
-	for (size_t i = 0; i < n; i++) {
-		struct json_object *arg = json_object_array_get_idx(argv_json, i);
-		if (!json_object_is_type(arg, json_type_string)) {
-			free(argv);
-			return ipc_error("\"argv\"[%zu] is not a string", i);
-		}
-		argv[i] = (char *)json_object_get_string(arg);
+		return error;
 	}
 	pid_t pid = spawn_argv(argv);
 	free(argv);
@@ -325,6 +324,152 @@ static struct json_object *cmd_seat(struct pwl_server *server,
 	return reply;
 }
 
+static struct json_object *app_json(struct pwl_app *app) {
+	struct json_object *obj = json_object_new_object();
+	json_object_object_add(obj, "app", json_object_new_string(app->name));
+	json_object_object_add(obj, "instance",
+		json_object_new_string(app->instance));
+	json_object_object_add(obj, "dir", json_object_new_string(app->dir));
+	json_object_object_add(obj, "socket",
+		json_object_new_string(app->socket_path));
+	json_object_object_add(obj, "pid", json_object_new_int(app->pid));
+	json_object_object_add(obj, "clients", json_object_new_int(app->nclients));
+	return obj;
+}
+
+static const char *arg_string(struct json_object *request, const char *key) {
+	struct json_object *value;
+	if (json_object_object_get_ex(request, key, &value) &&
+			json_object_is_type(value, json_type_string)) {
+		return json_object_get_string(value);
+	}
+	return NULL;
+}
+
+/* Makes an app instance from the request's "app" and "permissions". */
+static struct pwl_app *create_app(struct pwl_server *server,
+		struct json_object *request, struct json_object **error) {
+	const char *name = arg_string(request, "app");
+	if (!name) {
+		*error = ipc_error("\"app\" must be the app's name");
+		return NULL;
+	}
+	uint32_t permissions = 0;
+	char bad[64];
+	if (!permissions_parse(arg_string(request, "permissions"), &permissions,
+			bad, sizeof(bad))) {
+		*error = ipc_error("unknown permission '%s' (clipboard, network, "
+			"gpu, audio)", bad);
+		return NULL;
+	}
+	uid_t uid = getuid();
+	struct json_object *uid_json;
+	if (json_object_object_get_ex(request, "uid", &uid_json)) {
+		int64_t value = json_object_get_int64(uid_json);
+		if (!json_object_is_type(uid_json, json_type_int) || value < 0 ||
+				value > 0x7fffffff) {
+			*error = ipc_error("\"uid\" must be a user id");
+			return NULL;
+		}
+		uid = (uid_t)value;
+	}
+	char err[512];
+	struct pwl_app *app = app_create(server, name, permissions, uid, err,
+		sizeof(err));
+	if (!app) {
+		*error = ipc_error("%s", err);
+	}
+	return app;
+}
+
+static struct json_object *cmd_app_create(struct pwl_server *server,
+		struct json_object *request) {
+	struct json_object *error = NULL;
+	struct pwl_app *app = create_app(server, request, &error);
+	if (!app) {
+		return error;
+	}
+	struct json_object *reply = ok_reply();
+	json_object_object_add(reply, "instance", app_json(app));
+	return reply;
+}
+
+static struct json_object *cmd_app_destroy(struct pwl_server *server,
+		struct json_object *request) {
+	const char *instance = arg_string(request, "instance");
+	struct pwl_app *app = instance ? app_find(server, instance) : NULL;
+	if (!app) {
+		return ipc_error("no app instance '%s'", instance ? instance : "");
+	}
+	app_destroy(app);
+	return ok_reply();
+}
+
+static struct json_object *cmd_apps(struct pwl_server *server,
+		struct json_object *request) {
+	struct json_object *reply = ok_reply();
+	struct json_object *list = json_object_new_array();
+	struct pwl_app *app;
+	wl_list_for_each(app, &server->apps, link) {
+		json_object_array_add(list, app_json(app));
+	}
+	json_object_object_add(reply, "apps", list);
+	return reply;
+}
+
+/* Fills argv from the request's "argv" (strings owned by the request). */
+static char **arg_argv(struct json_object *request, struct json_object **error) {
+	struct json_object *argv_json;
+	if (!json_object_object_get_ex(request, "argv", &argv_json) ||
+			!json_object_is_type(argv_json, json_type_array) ||
+			json_object_array_length(argv_json) == 0 ||
+			json_object_array_length(argv_json) > 1024) {
+		*error = ipc_error("\"argv\" must be a non-empty array of strings");
+		return NULL;
+	}
+	size_t n = json_object_array_length(argv_json);
+	char **argv = calloc(n + 1, sizeof(*argv));
+	if (!argv) {
+		*error = ipc_error("out of memory");
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *arg = json_object_array_get_idx(argv_json, i);
+		if (!json_object_is_type(arg, json_type_string)) {
+			free(argv);
+			*error = ipc_error("\"argv\"[%zu] is not a string", i);
+			return NULL;
+		}
+		argv[i] = (char *)json_object_get_string(arg);
+	}
+	return argv;
+}
+
+/* Runs a host command as an app client of a fresh socket: the instance
+ * ends when the command exits. */
+static struct json_object *cmd_run(struct pwl_server *server,
+		struct json_object *request) {
+	struct json_object *error = NULL;
+	char **argv = arg_argv(request, &error);
+	if (!argv) {
+		return error;
+	}
+	struct pwl_app *app = create_app(server, request, &error);
+	if (!app) {
+		free(argv);
+		return error;
+	}
+	app->pid = spawn_app(argv, app->dir);
+	free(argv);
+	if (app->pid < 0) {
+		app_destroy(app);
+		return ipc_error("cannot start a process");
+	}
+	struct json_object *reply = ok_reply();
+	json_object_object_add(reply, "instance", app_json(app));
+	return reply;
+}
+
 struct command {
 	const char *name;
 	struct json_object *(*run)(struct pwl_server *server,
@@ -344,6 +489,10 @@ static const struct command commands[] = {
 	{ "seat", cmd_seat },
 	{ "create-output", cmd_create_output },
 	{ "remove-output", cmd_remove_output },
+	{ "app-create", cmd_app_create },
+	{ "app-destroy", cmd_app_destroy },
+	{ "apps", cmd_apps },
+	{ "run", cmd_run },
 };
 
 struct json_object *ipc_run_command(struct pwl_server *server,

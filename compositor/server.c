@@ -42,6 +42,7 @@
 #include <wlr/types/wlr_xdg_shell.h>
 #include <wlr/util/log.h>
 
+#include "app.h"
 #include "config.h"
 #include "decoration.h"
 #include "idle.h"
@@ -68,8 +69,12 @@ static int handle_terminate_signal(int signal, void *data) {
 }
 
 static int handle_sigchld(int signal, void *data) {
-	// Reap every child we spawned so none lingers as a zombie.
-	while (waitpid(-1, NULL, WNOHANG) > 0) {
+	struct pwl_server *server = data;
+	// Reap every child we spawned so none lingers as a zombie; an app
+	// instance ends with its process.
+	pid_t pid;
+	while ((pid = waitpid(-1, NULL, WNOHANG)) > 0) {
+		apps_handle_child_exit(server, pid);
 	}
 	return 0;
 }
@@ -220,6 +225,8 @@ bool server_init(struct pwl_server *server, struct pwl_config *config) {
 	wl_list_init(&server->outputs);
 	wl_list_init(&server->views);
 	wl_list_init(&server->layer_surfaces);
+	wl_list_init(&server->apps);
+	wl_list_init(&server->app_new_surface.link);
 
 	server->display = wl_display_create();
 	if (!server->display) {
@@ -314,6 +321,10 @@ bool server_start(struct pwl_server *server) {
 			"XDG_RUNTIME_DIR");
 		return false;
 	}
+	if (!apps_init(server)) {
+		wlr_log(WLR_ERROR, "Cannot set up app sockets");
+		return false;
+	}
 	if (!wlr_backend_start(server->backend)) {
 		wlr_log(WLR_ERROR, "Cannot start the backend");
 		return false;
@@ -336,6 +347,7 @@ void server_finish(struct pwl_server *server) {
 	// Clients first, so that their objects go while our listeners exist.
 	xwayland_destroy(server->xwayland);
 	server->xwayland = NULL;
+	apps_finish(server);
 	wl_display_destroy_clients(server->display);
 	ipc_destroy(server->ipc);
 	server->ipc = NULL;

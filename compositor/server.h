@@ -63,7 +63,10 @@ struct pwl_server {
 	struct wl_list outputs; // pwl_output.link
 	struct wl_list views; // pwl_view.link, topmost first
 	struct wl_list layer_surfaces; // pwl_layer_surface.link
+	struct wl_list apps; // pwl_app.link
 	uint32_t next_view_id;
+	uint32_t next_app_serial;
+	struct wl_protocol_logger *protocol_logger; // see app.c
 
 	struct wl_event_source *sigterm;
 	struct wl_event_source *sigint;
@@ -80,6 +83,7 @@ struct pwl_server {
 	struct wl_listener new_constraint;
 	struct wl_listener request_activate;
 	struct wl_listener layout_change;
+	struct wl_listener app_new_surface;
 };
 
 /** Creates the display, backend, renderer and every global. On failure

@@ -17,7 +17,7 @@ static void reset_signals(void) {
 	signal(SIGCHLD, SIG_DFL);
 }
 
-pid_t spawn_argv(char *const argv[]) {
+static pid_t spawn(char *const argv[], const char *app_runtime_dir) {
 	if (!argv || !argv[0]) {
 		return -1;
 	}
@@ -29,11 +29,26 @@ pid_t spawn_argv(char *const argv[]) {
 	if (pid == 0) {
 		reset_signals();
 		setsid();
+		if (app_runtime_dir) {
+			setenv("XDG_RUNTIME_DIR", app_runtime_dir, 1);
+			setenv("WAYLAND_DISPLAY", "wayland-0", 1);
+			unsetenv("POCKETWL_SOCK");
+			unsetenv("DISPLAY");
+			unsetenv("WAYLAND_SOCKET");
+		}
 		execvp(argv[0], argv);
 		_exit(127);
 	}
 	wlr_log(WLR_DEBUG, "Spawned %s as pid %d", argv[0], (int)pid);
 	return pid;
+}
+
+pid_t spawn_argv(char *const argv[]) {
+	return spawn(argv, NULL);
+}
+
+pid_t spawn_app(char *const argv[], const char *runtime_dir) {
+	return spawn(argv, runtime_dir);
 }
 
 pid_t spawn_shell(const char *command) {

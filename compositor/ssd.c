@@ -1,11 +1,13 @@
 #include "ssd.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wlr/types/wlr_buffer.h>
 #include <wlr/types/wlr_output.h>
 #include <wlr/types/wlr_scene.h>
 
+#include "app.h"
 #include "output.h"
 #include "seat.h"
 #include "server.h"
@@ -16,6 +18,7 @@ enum border_side { BORDER_TOP, BORDER_BOTTOM, BORDER_LEFT, BORDER_RIGHT };
 
 struct pwl_ssd {
 	struct pwl_view *view;
+	bool full; // title bar and border; else only the app frame
 	struct wlr_scene_tree *tree;
 	struct wlr_scene_rect *borders[4];
 	struct wlr_scene_buffer *title; // may be NULL (zero width)
@@ -44,6 +47,10 @@ static pixman_color_t to_pixman(const float c[4]) {
 struct pwl_ssd_extents ssd_extents(const struct pwl_ssd *ssd) {
 	if (!ssd || !ssd->tree->node.state.enabled) {
 		return (struct pwl_ssd_extents){ 0 };
+	}
+	if (!ssd->full) {
+		return (struct pwl_ssd_extents){ SSD_APP_FRAME, SSD_APP_FRAME,
+			SSD_APP_FRAME, SSD_APP_FRAME };
 	}
 	return (struct pwl_ssd_extents){
 		.top = SSD_TITLE_HEIGHT + SSD_BORDER,
@@ -105,6 +112,15 @@ static void draw_close(struct pwl_ssd *ssd, float scale, const float bg[4]) {
 		&ssd->close_desc);
 }
 
+/* App windows say whose they are, whatever title they set. */
+static void format_title(struct pwl_view *view, char *out, size_t len) {
+	if (view->app) {
+		snprintf(out, len, "[%s] %s", view->app->name, view_title(view));
+	} else {
+		snprintf(out, len, "%s", view_title(view));
+	}
+}
+
 static void draw_title(struct pwl_ssd *ssd, float scale, const float bg[4]) {
 	struct pwl_view *view = ssd->view;
 	int w = view->width;
@@ -119,14 +135,17 @@ static void draw_title(struct pwl_ssd *ssd, float scale, const float bg[4]) {
 	pixman_color_t fg = { 0xffff, 0xffff, 0xffff, 0xffff };
 	int pad = (int)(6 * scale);
 	int text_end = bw - (int)((SSD_TITLE_HEIGHT + 4) * scale);
-	text_draw(buf->image, view_title(view), pad, 0, bh, text_end, scale, &fg);
+	char title[512];
+	format_title(view, title, sizeof(title));
+	text_draw(buf->image, title, pad, 0, bh, text_end, scale, &fg);
 	ssd->title = make_buffer_node(ssd, buf, 0, -SSD_TITLE_HEIGHT, w,
 		SSD_TITLE_HEIGHT, &ssd->title_desc);
 }
 
 static void place_borders(struct pwl_ssd *ssd, const float color[4]) {
 	int w = ssd->view->width, h = ssd->view->height;
-	int b = SSD_BORDER, t = SSD_TITLE_HEIGHT;
+	int b = ssd->full ? SSD_BORDER : SSD_APP_FRAME;
+	int t = ssd->full ? SSD_TITLE_HEIGHT : 0;
 	struct wlr_box boxes[4] = {
 		[BORDER_TOP] = { -b, -t - b, w + 2 * b, b },
 		[BORDER_BOTTOM] = { -b, h, w + 2 * b, b },
@@ -142,17 +161,39 @@ static void place_borders(struct pwl_ssd *ssd, const float color[4]) {
 	}
 }
 
+/* Host windows: blue when focused, grey otherwise. App windows: their
+ * app's colour, dimmed when not focused (the frame alone stays full, as
+ * it is the only label there). */
+static void pick_color(struct pwl_ssd *ssd, bool active, float out[4]) {
+	struct pwl_app *app = ssd->view->app;
+	if (!app) {
+		memcpy(out, active ? active_color : inactive_color,
+			sizeof(float) * 4);
+		return;
+	}
+	float dim = active || !ssd->full ? 1.0f : 0.55f;
+	out[0] = app->color[0] * dim;
+	out[1] = app->color[1] * dim;
+	out[2] = app->color[2] * dim;
+	out[3] = 1.0f;
+}
+
 void ssd_update(struct pwl_ssd *ssd) {
 	if (!ssd) {
 		return;
 	}
 	struct pwl_view *view = ssd->view;
 	bool active = is_active(ssd);
-	const float *color = active ? active_color : inactive_color;
+	float color[4];
+	pick_color(ssd, active, color);
 	place_borders(ssd, color);
+	if (!ssd->full) {
+		return;
+	}
 
 	float scale = view_scale(view);
-	const char *title = view_title(view);
+	char title[512];
+	format_title(view, title, sizeof(title));
 	if (ssd->title && ssd->drawn_width == view->width &&
 			ssd->drawn_scale == scale && ssd->drawn_active == active &&
 			ssd->drawn_title && !strcmp(ssd->drawn_title, title)) {
@@ -187,6 +228,7 @@ struct pwl_ssd *ssd_create(struct pwl_view *view) {
 		return NULL;
 	}
 	ssd->view = view;
+	ssd->full = view->wants_ssd;
 	ssd->tree = wlr_scene_tree_create(&view->tree->node);
 	if (!ssd->tree) {
 		free(ssd);

@@ -6,10 +6,16 @@
 struct pwl_view;
 
 /* Server-side decorations: a title bar with the title and a close button,
- * and a thin border, drawn in the view's scene tree around its content. */
+ * and a thin border, drawn in the view's scene tree around its content.
+ * App windows get them in their app's colour with "[app] title", or, when
+ * they draw their own title bar, a frame in that colour: no app can look
+ * like another app or like the host. */
 #define SSD_TITLE_HEIGHT 24
 #define SSD_BORDER 2
 #define SSD_BUTTON_SIZE 16
+/* The app label: a frame in the app's colour around windows of app
+ * clients that draw their own decorations. */
+#define SSD_APP_FRAME 3
 
 struct pwl_ssd *ssd_create(struct pwl_view *view);
 void ssd_destroy(struct pwl_ssd *ssd); // accepts NULL

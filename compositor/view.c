@@ -7,6 +7,7 @@
 #include <wlr/types/wlr_scene.h>
 #include <wlr/util/log.h>
 
+#include "app.h"
 #include "output.h"
 #include "seat.h"
 #include "server.h"
@@ -20,6 +21,10 @@ const char *view_title(struct pwl_view *view) {
 const char *view_app_id(struct pwl_view *view) {
 	const char *app_id = view->impl->get_app_id(view);
 	return app_id ? app_id : "";
+}
+
+const char *view_identity(struct pwl_view *view) {
+	return view->app ? view->app->name : view_app_id(view);
 }
 
 struct pwl_view *view_from_node(struct wlr_scene_node *node) {
@@ -229,12 +234,12 @@ void view_set_ssd(struct pwl_view *view, bool ssd) {
 	if (!view->mapped) {
 		return;
 	}
-	if (ssd && !view->ssd) {
+	// The decoration's kind changes: build it again.
+	ssd_destroy(view->ssd);
+	view->ssd = NULL;
+	if (ssd || view->app) {
 		view->ssd = ssd_create(view);
 		ssd_set_visible(view->ssd, !view->fullscreen);
-	} else if (!ssd && view->ssd) {
-		ssd_destroy(view->ssd);
-		view->ssd = NULL;
 	}
 	if (view->maximized && !view->fullscreen) {
 		apply_maximized(view);
@@ -305,7 +310,7 @@ static void create_toplevel_handle(struct pwl_view *view) {
 		&view->toplevel_request_fullscreen);
 
 	wlr_foreign_toplevel_handle_v1_set_title(handle, view_title(view));
-	wlr_foreign_toplevel_handle_v1_set_app_id(handle, view_app_id(view));
+	wlr_foreign_toplevel_handle_v1_set_app_id(handle, view_identity(view));
 	struct pwl_output *output = view_output(view);
 	if (output) {
 		wlr_foreign_toplevel_handle_v1_output_enter(handle, output->wlr_output);
@@ -331,6 +336,8 @@ void view_init(struct pwl_view *view, struct pwl_server *server,
 	view->surface = surface;
 	view->id = ++server->next_view_id;
 	view->wants_ssd = false;
+	view->app = surface ?
+		app_from_client(wl_resource_get_client(surface->resource)) : NULL;
 	wl_list_init(&view->link);
 	view->node_desc.type = PWL_NODE_VIEW;
 	view->node_desc.data = view;
@@ -367,7 +374,8 @@ void view_map(struct pwl_view *view) {
 
 	wl_list_insert(&server->views, &view->link);
 	wlr_scene_node_set_enabled(&view->tree->node, true);
-	if (view->wants_ssd) {
+	// App windows always wear their app's frame, decorated or not.
+	if (view->wants_ssd || view->app) {
 		view->ssd = ssd_create(view);
 	}
 	if (view->fullscreen) {
@@ -444,7 +452,7 @@ void view_update_title(struct pwl_view *view) {
 void view_update_app_id(struct pwl_view *view) {
 	if (view->toplevel_handle) {
 		wlr_foreign_toplevel_handle_v1_set_app_id(view->toplevel_handle,
-			view_app_id(view));
+			view_identity(view));
 	}
 }
 

@@ -9,6 +9,7 @@ struct pwl_server;
 struct pwl_output;
 struct pwl_view;
 struct pwl_ssd;
+struct pwl_app;
 
 /* What a scene node belongs to; stored in wlr_scene_node.data of the nodes
  * the cursor code needs to tell apart. */
@@ -47,6 +48,9 @@ struct pwl_view {
 	const struct pwl_view_impl *impl;
 	struct wlr_surface *surface;
 	uint32_t id;
+	/* The app whose socket the client came through; NULL for host
+	 * clients. Set once, from the connection, never from the client. */
+	struct pwl_app *app;
 
 	/* tree holds the decoration and the content; it sits at the top-left
 	 * corner of the window geometry, (x, y) in layout coordinates. */
@@ -103,6 +107,9 @@ struct pwl_output *view_output(struct pwl_view *view);
 void view_get_frame_box(struct pwl_view *view, struct wlr_box *box);
 const char *view_title(struct pwl_view *view);
 const char *view_app_id(struct pwl_view *view);
+/** What the shell shows as the window's app: the app's name for app
+ * clients, the client's app_id for host clients. */
+const char *view_identity(struct pwl_view *view);
 
 /** Re-places every view after the outputs or their usable areas changed:
  * maximized and fullscreen views take their output's new size, views left

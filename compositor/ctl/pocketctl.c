@@ -18,6 +18,10 @@ static void usage(FILE *f) {
 		"  maximize ID [on|off]   toggle or set maximized\n"
 		"  fullscreen ID [on|off] toggle or set fullscreen\n"
 		"  spawn -- CMD [ARGS]    start a program in the session\n"
+		"  run --app NAME [--permissions LIST] -- CMD [ARGS]\n"
+		"                         run a program as an app client, on a\n"
+		"                         socket of its own (no container)\n"
+		"  apps [--json]          list app instances\n"
 		"  quit                   end the session\n"
 		"  version                show the compositor's version\n"
 		"  raw JSON               send a request as it is, print the reply\n");
@@ -72,11 +76,13 @@ static void print_windows(struct json_object *reply) {
 	if (!json_object_object_get_ex(reply, "windows", &list)) {
 		return;
 	}
-	printf("%-5s %-20s %-20s %-12s %s\n", "ID", "APP-ID", "GEOMETRY",
-		"OUTPUT", "TITLE");
+	printf("%-5s %-6s %-20s %-20s %-20s %-12s %s\n", "ID", "TRUST", "APP",
+		"APP-ID", "GEOMETRY", "OUTPUT", "TITLE");
 	for (size_t i = 0; i < json_object_array_length(list); i++) {
 		struct json_object *w = json_object_array_get_idx(list, i);
-		printf("%-5d %-20s ", int_field(w, "id"), str_field(w, "app_id"));
+		printf("%-5d %-6s %-20s %-20s ", int_field(w, "id"),
+			str_field(w, "trust"), str_field(w, "app"),
+			str_field(w, "app_id"));
 		print_box(w, "geometry");
 		printf(" %-12s %s%s%s%s\n", str_field(w, "output"),
 			str_field(w, "title"), bool_field(w, "focused") ? " [focused]" : "",
@@ -110,6 +116,7 @@ static struct json_object *build_request(int argc, char *argv[]) {
 	const char *cmd = argv[0];
 	struct json_object *req = json_object_new_object();
 	if (!strcmp(cmd, "windows") || !strcmp(cmd, "outputs") ||
+			!strcmp(cmd, "apps") ||
 			!strcmp(cmd, "quit") || !strcmp(cmd, "version") ||
 			!strcmp(cmd, "seat")) {
 		json_object_object_add(req, "command", json_object_new_string(cmd));
@@ -149,6 +156,40 @@ static struct json_object *build_request(int argc, char *argv[]) {
 			json_object_array_add(args, json_object_new_string(argv[i]));
 		}
 		json_object_object_add(req, "command", json_object_new_string(cmd));
+		json_object_object_add(req, "argv", args);
+		return req;
+	}
+	if (!strcmp(cmd, "run")) {
+		const char *app = NULL, *perms = NULL;
+		int i = 1;
+		for (; i + 1 < argc && strcmp(argv[i], "--"); i += 2) {
+			if (!strcmp(argv[i], "--app")) {
+				app = argv[i + 1];
+			} else if (!strcmp(argv[i], "--permissions")) {
+				perms = argv[i + 1];
+			} else {
+				break;
+			}
+		}
+		if (i < argc && !strcmp(argv[i], "--")) {
+			i++;
+		}
+		if (!app || i >= argc) {
+			fprintf(stderr, "pocketctl run: usage: run --app NAME "
+				"[--permissions LIST] -- CMD [ARGS]\n");
+			json_object_put(req);
+			return NULL;
+		}
+		struct json_object *args = json_object_new_array();
+		for (; i < argc; i++) {
+			json_object_array_add(args, json_object_new_string(argv[i]));
+		}
+		json_object_object_add(req, "command", json_object_new_string(cmd));
+		json_object_object_add(req, "app", json_object_new_string(app));
+		if (perms) {
+			json_object_object_add(req, "permissions",
+				json_object_new_string(perms));
+		}
 		json_object_object_add(req, "argv", args);
 		return req;
 	}
@@ -217,6 +258,22 @@ int main(int argc, char *argv[]) {
 		printf("pocketwl %s\n", str_field(reply, "version"));
 	} else if (!strcmp(cmd, "spawn")) {
 		printf("%d\n", int_field(reply, "pid"));
+	} else if (!strcmp(cmd, "run")) {
+		struct json_object *inst;
+		json_object_object_get_ex(reply, "instance", &inst);
+		printf("%s pid %d socket %s\n", str_field(inst, "instance"),
+			int_field(inst, "pid"), str_field(inst, "socket"));
+	} else if (!strcmp(cmd, "apps")) {
+		struct json_object *list;
+		json_object_object_get_ex(reply, "apps", &list);
+		printf("%-24s %-8s %-8s %s\n", "INSTANCE", "PID", "CLIENTS",
+			"SOCKET");
+		for (size_t k = 0; k < json_object_array_length(list); k++) {
+			struct json_object *a = json_object_array_get_idx(list, k);
+			printf("%-24s %-8d %-8d %s\n", str_field(a, "instance"),
+				int_field(a, "pid"), int_field(a, "clients"),
+				str_field(a, "socket"));
+		}
 	}
 	json_object_put(reply);
 	return status;

@@ -1,0 +1,72 @@
+#ifndef PWL_APP_H
+#define PWL_APP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <wayland-server-core.h>
+
+struct pwl_server;
+
+enum pwl_permission {
+	PWL_PERM_CLIPBOARD = 1 << 0,
+	PWL_PERM_NETWORK = 1 << 1,
+	PWL_PERM_GPU = 1 << 2,
+	PWL_PERM_AUDIO = 1 << 3,
+};
+
+/* An app instance: a private Wayland socket whose every client is this
+ * app's. The compositor accepts on it itself, so a client's identity is
+ * known from its first byte and never taken from what it says. */
+struct pwl_app {
+	struct wl_list link; // pwl_server.apps
+	struct pwl_server *server;
+	char *name; // the app's id, e.g. "org.example.Editor"
+	char *instance; // unique in this session: "<name>-<n>"
+	char *dir; // bind-mounted as the app's XDG_RUNTIME_DIR
+	char *socket_path; // dir/wayland-0
+	uint32_t permissions; // enum pwl_permission
+	float color[4]; // label colour
+	pid_t pid; // process started with the instance; 0 if none
+
+	int listen_fd;
+	struct wl_event_source *source;
+	struct wl_list clients; // pwl_app_client.link
+	int nclients;
+};
+
+struct pwl_app_client {
+	struct wl_list link; // pwl_app.clients
+	struct pwl_app *app;
+	struct wl_client *client;
+	int nsurfaces;
+	struct wl_listener destroy;
+};
+
+/** Creates the instance's socket directory (owned by `uid`, mode 0700)
+ * and starts accepting. Returns NULL with `error` filled on failure. */
+struct pwl_app *app_create(struct pwl_server *server, const char *name,
+	uint32_t permissions, uid_t uid, char *error, size_t error_len);
+/** Disconnects the app's clients, removes its socket and directory. */
+void app_destroy(struct pwl_app *app); // accepts NULL
+struct pwl_app *app_find(struct pwl_server *server, const char *instance);
+/** The app a client connected through, or NULL for host clients. */
+struct pwl_app *app_from_client(struct wl_client *client);
+struct pwl_app_client *app_client_from_client(struct wl_client *client);
+/** Ends instances whose process `pid` exited. */
+void apps_handle_child_exit(struct pwl_server *server, pid_t pid);
+
+/** Sets up the global filter and the per-client limits; removes what a
+ * crashed session left under $XDG_RUNTIME_DIR/pocketwl/<display>. */
+bool apps_init(struct pwl_server *server);
+void apps_finish(struct pwl_server *server);
+
+/** Parses "clipboard,gpu"; false on an unknown word (named in `bad`). */
+bool permissions_parse(const char *text, uint32_t *out, char *bad,
+	size_t bad_len);
+/** The label colour of an app name: stable across runs, distinct hues. */
+void app_color_for_name(const char *name, float color[4]);
+/** True if a global of this interface is hidden from `app`. */
+bool app_global_hidden(const struct pwl_app *app, const char *interface);
+
+#endif
