@@ -333,8 +333,9 @@ struct harness *harness_start(const struct harness_options *options) {
 	if (!h) {
 		return NULL;
 	}
-	snprintf(h->dir, sizeof(h->dir), "/tmp/pwl-test-XXXXXX");
-	if (!mkdtemp(h->dir)) {
+	snprintf(h->dir, sizeof(h->dir), "%s",
+		o->runtime_dir ? o->runtime_dir : "/tmp/pwl-test-XXXXXX");
+	if (!o->runtime_dir && !mkdtemp(h->dir)) {
 		free(h);
 		return NULL;
 	}
@@ -541,7 +542,20 @@ static void client_read(struct test_client *c, int timeout_ms) {
 	c->text[c->len] = '\0';
 }
 
+static struct test_client *spawn_in(struct harness *h, const char *dir,
+		const char *const argv[]);
+
 struct test_client *client_spawn(struct harness *h, const char *const argv[]) {
+	return spawn_in(h, h->dir, argv);
+}
+
+struct test_client *client_spawn_app(struct harness *h, const char *app_dir,
+		const char *const argv[]) {
+	return spawn_in(h, app_dir, argv);
+}
+
+static struct test_client *spawn_in(struct harness *h, const char *dir,
+		const char *const argv[]) {
 	int pipefd[2];
 	if (pipe(pipefd) < 0) {
 		return NULL;
@@ -558,7 +572,7 @@ struct test_client *client_spawn(struct harness *h, const char *const argv[]) {
 		close(pipefd[0]);
 		dup2(pipefd[1], STDOUT_FILENO);
 		close(pipefd[1]);
-		setenv("XDG_RUNTIME_DIR", h->dir, 1);
+		setenv("XDG_RUNTIME_DIR", dir, 1);
 		setenv("WAYLAND_DISPLAY", "wayland-0", 1);
 		setenv("HOME", h->dir, 1);
 		setenv("XDG_CONFIG_HOME", h->dir, 1);
@@ -573,7 +587,8 @@ struct test_client *client_spawn(struct harness *h, const char *const argv[]) {
 	return c;
 }
 
-struct test_client *client_spawn_test(struct harness *h, const char *args) {
+static struct test_client *spawn_test(struct harness *h, const char *dir,
+		const char *args) {
 	const char *argv[64];
 	int n = 0;
 	const char *bin = getenv("PWL_TEST_CLIENT");
@@ -585,9 +600,40 @@ struct test_client *client_spawn_test(struct harness *h, const char *args) {
 		argv[n++] = tok;
 	}
 	argv[n] = NULL;
-	struct test_client *c = client_spawn(h, argv);
+	struct test_client *c = spawn_in(h, dir, argv);
 	free(copy);
 	return c;
+}
+
+struct test_client *client_spawn_test(struct harness *h, const char *args) {
+	return spawn_test(h, h->dir, args);
+}
+
+struct test_client *client_spawn_test_app(struct harness *h,
+		const char *app_dir, const char *args) {
+	return spawn_test(h, app_dir, args);
+}
+
+char *harness_app_create(struct harness *h, const char *name,
+		const char *permissions, char *instance, size_t instance_len) {
+	struct json_object *r = harness_ipc(h, "{\"command\":\"app-create\","
+		"\"app\":\"%s\",\"permissions\":\"%s\"}", name,
+		permissions ? permissions : "");
+	struct json_object *inst = NULL;
+	char *dir = NULL;
+	if (r && json_object_object_get_ex(r, "instance", &inst)) {
+		dir = strdup(json_object_get_string(
+			json_object_object_get(inst, "dir")));
+		if (instance) {
+			snprintf(instance, instance_len, "%s", json_object_get_string(
+				json_object_object_get(inst, "instance")));
+		}
+	} else if (r) {
+		fprintf(stderr, "harness: app-create: %s\n",
+			json_object_to_json_string(r));
+	}
+	json_object_put(r);
+	return dir;
 }
 
 bool client_wait_line(struct test_client *c, const char *prefix,

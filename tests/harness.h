@@ -18,6 +18,7 @@ struct harness_options {
 	const char *config; // config file text; may be NULL
 	int outputs; // headless outputs at start (default 1)
 	const char *extra_env; // "NAME=value" for the compositor; may be NULL
+	const char *runtime_dir; // an existing XDG_RUNTIME_DIR; may be NULL
 };
 
 struct harness *harness_start(const struct harness_options *options);
@@ -44,6 +45,15 @@ struct test_client;
 struct test_client *client_spawn(struct harness *h, const char *const argv[]);
 /** Shortcut for the bundled pwl-test-client with extra arguments. */
 struct test_client *client_spawn_test(struct harness *h, const char *args);
+/** The same, as an app client: XDG_RUNTIME_DIR is the app's socket dir. */
+struct test_client *client_spawn_app(struct harness *h, const char *app_dir,
+	const char *const argv[]);
+struct test_client *client_spawn_test_app(struct harness *h,
+	const char *app_dir, const char *args);
+/** Creates an app instance through the IPC; returns its socket directory
+ * (caller frees) and its instance name in `instance`. */
+char *harness_app_create(struct harness *h, const char *name,
+	const char *permissions, char *instance, size_t instance_len);
 /** Waits for a stdout line starting with `prefix`; copies it to `line`. */
 bool client_wait_line(struct test_client *c, const char *prefix,
 	int timeout_ms, char *line, size_t line_len);

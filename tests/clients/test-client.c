@@ -80,6 +80,11 @@ static struct {
 	uint32_t keyboard_interactivity;
 	int exit_after_ms;
 
+	int extra_surfaces; // wl_surfaces to create beyond the window's
+	int shm_pool_mib; // >0: also create a (sparse) pool this large
+	bool bind_hidden; // bind layer-shell under names not advertised
+	uint32_t advertised[256];
+	int nadvertised;
 	int damage_size; // >0: after the first frame, redraw only NxN
 	bool measure_presentation;
 	uint64_t presented, discarded, latency_sum_us;
@@ -599,6 +604,10 @@ static const struct wl_seat_listener seat_listener = {
 
 static void registry_global(void *data, struct wl_registry *registry,
 		uint32_t name, const char *interface, uint32_t version) {
+	if (c.nadvertised < 256) {
+		c.advertised[c.nadvertised++] = name;
+	}
+	printf("global %s\n", interface);
 	if (!strcmp(interface, wl_compositor_interface.name)) {
 		c.compositor = wl_registry_bind(registry, name,
 			&wl_compositor_interface, 4);
@@ -739,6 +748,9 @@ static bool parse_args(int argc, char *argv[]) {
 		{ "stall", required_argument, NULL, 'S' },
 		{ "exit-after", required_argument, NULL, 'e' },
 		{ "damage", required_argument, NULL, 'd' },
+		{ "surfaces", required_argument, NULL, 'u' },
+		{ "shm-pool-mib", required_argument, NULL, 'm' },
+		{ "bind-hidden", no_argument, NULL, 'H' },
 		{ "presentation", no_argument, NULL, 'P' },
 		{ 0 },
 	};
@@ -817,6 +829,15 @@ static bool parse_args(int argc, char *argv[]) {
 			break;
 		case 'd':
 			c.damage_size = atoi(optarg);
+			break;
+		case 'u':
+			c.extra_surfaces = atoi(optarg);
+			break;
+		case 'm':
+			c.shm_pool_mib = atoi(optarg);
+			break;
+		case 'H':
+			c.bind_hidden = true;
 			break;
 		case 'P':
 			c.measure_presentation = true;
@@ -899,6 +920,33 @@ int main(int argc, char *argv[]) {
 		fprintf(stderr, "compositor lacks wl_compositor, wl_shm or "
 			"xdg_wm_base\n");
 		return 1;
+	}
+	fflush(stdout);
+	if (c.bind_hidden) {
+		// Guess: every name the registry did not advertise.
+		for (uint32_t name = 1; name < 128; name++) {
+			bool seen = false;
+			for (int i = 0; i < c.nadvertised; i++) {
+				seen |= c.advertised[i] == name;
+			}
+			if (!seen) {
+				wl_registry_bind(registry, name,
+					&zwlr_layer_shell_v1_interface, 1);
+				break;
+			}
+		}
+		wl_display_roundtrip(c.display);
+	}
+	for (int i = 0; i < c.extra_surfaces; i++) {
+		wl_compositor_create_surface(c.compositor);
+	}
+	if (c.shm_pool_mib > 0) {
+		size_t size = (size_t)c.shm_pool_mib << 20;
+		int fd = create_shm_file(size); // sparse: nothing is written
+		if (fd >= 0) {
+			wl_shm_create_pool(c.shm, fd, (int32_t)size);
+			close(fd);
+		}
 	}
 	c.surface = wl_compositor_create_surface(c.compositor);
 	if (c.layer >= 0) {

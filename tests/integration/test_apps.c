@@ -1,0 +1,335 @@
+#include "common.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <wayland-client.h>
+
+static void set_path(struct sockaddr_un *addr, const char *path) {
+	size_t len = strlen(path);
+	assert_true(len < sizeof(addr->sun_path));
+	memcpy(addr->sun_path, path, len + 1);
+}
+
+static const char *const privileged[] = {
+	"zwlr_layer_shell_v1", "zwlr_screencopy_manager_v1",
+	"zwlr_export_dmabuf_manager_v1", "zwlr_data_control_manager_v1",
+	"zwp_virtual_keyboard_manager_v1", "zwlr_virtual_pointer_manager_v1",
+	"zwlr_foreign_toplevel_manager_v1", "zwlr_gamma_control_manager_v1",
+	"org_kde_kwin_idle",
+};
+
+static void check_globals(struct test_client *c, bool app) {
+	assert_int_equal(client_wait_exit(c, WAIT_MS), 0);
+	// Everyone gets the basics.
+	assert_true(client_saw(c, "global wl_compositor"));
+	assert_true(client_saw(c, "global xdg_wm_base"));
+	assert_true(client_saw(c, "global wl_seat"));
+	for (size_t i = 0; i < sizeof(privileged) / sizeof(*privileged); i++) {
+		char line[128];
+		snprintf(line, sizeof(line), "global %s", privileged[i]);
+		assert_int_equal(client_saw(c, line), !app);
+	}
+}
+
+static void test_app_clients_see_only_safe_globals(void **state) {
+	struct harness *h = start(NULL);
+	struct test_client *host = client_spawn_test(h, "--exit-after 300");
+	check_globals(host, false);
+	assert_true(client_saw(host, "global wl_data_device_manager"));
+	client_free(host);
+
+	char *dir = harness_app_create(h, "plain", NULL, NULL, 0);
+	assert_non_null(dir);
+	struct test_client *app = client_spawn_test_app(h, dir, "--exit-after 300");
+	check_globals(app, true);
+	// No clipboard permission: no clipboard at all.
+	assert_false(client_saw(app, "global wl_data_device_manager"));
+	assert_false(client_saw(app,
+		"global zwp_primary_selection_device_manager_v1"));
+	client_free(app);
+	free(dir);
+
+	dir = harness_app_create(h, "clippy", "clipboard", NULL, 0);
+	app = client_spawn_test_app(h, dir, "--exit-after 300");
+	check_globals(app, true);
+	assert_true(client_saw(app, "global wl_data_device_manager"));
+	client_free(app);
+	free(dir);
+
+	// wayland-info, a real client, agrees.
+	dir = harness_app_create(h, "info", NULL, NULL, 0);
+	const char *argv[] = { "wayland-info", NULL };
+	struct test_client *info = client_spawn_app(h, dir, argv);
+	assert_int_equal(client_wait_exit(info, WAIT_MS), 0);
+	assert_true(client_saw(info, "interface: 'wl_compositor'"));
+	assert_false(client_saw(info, "interface: 'zwlr_screencopy_manager_v1'"));
+	assert_false(client_saw(info, "interface: 'zwlr_layer_shell_v1'"));
+	client_free(info);
+	free(dir);
+	stop(h);
+}
+
+static void test_binding_a_hidden_global_is_an_error(void **state) {
+	struct harness *h = start(NULL);
+	char *dir = harness_app_create(h, "guesser", NULL, NULL, 0);
+	struct test_client *good = map_client(h, "--app-id bystander", "bystander");
+	struct test_client *bad = client_spawn_test_app(h, dir, "--bind-hidden");
+	assert_int_equal(client_wait_exit(bad, WAIT_MS), 3);
+	assert_true(client_saw(bad, "protocol-error wl_registry"));
+	assert_true(harness_compositor_alive(h));
+	assert_true(client_running(good));
+	// The app's socket still serves the app's well-behaved clients.
+	struct test_client *ok = client_spawn_test_app(h, dir,
+		"--app-id fine --size 100x100");
+	assert_true(client_wait_line(ok, "mapped", WAIT_MS, NULL, 0));
+	client_free(ok);
+	client_free(bad);
+	client_free(good);
+	free(dir);
+	stop(h);
+}
+
+static void test_app_windows_are_labeled(void **state) {
+	struct harness_options o = {
+		.config = "[app painted]\ncolor = #ff8000\n",
+	};
+	struct harness *h = start(&o);
+	char *dir = harness_app_create(h, "painted", NULL, NULL, 0);
+	// It claims to be someone else; the compositor knows better.
+	struct test_client *c = client_spawn_test_app(h, dir,
+		"--app-id org.host.Terminal --color ff0000ff --size 200x100");
+	assert_true(client_wait_line(c, "mapped", WAIT_MS, NULL, 0));
+	struct json_object *w = window(h, "org.host.Terminal");
+	assert_string_equal(json_object_get_string(
+		json_object_object_get(w, "trust")), "app");
+	assert_string_equal(json_object_get_string(
+		json_object_object_get(w, "app")), "painted");
+	int x = jint(w, "geometry.x"), y = jint(w, "geometry.y");
+	json_object_put(w);
+	// The frame is outside the client's own pixels, in the app's colour.
+	assert_true(harness_wait_pixel(h, x - 2, y + 50, 0xff8000, WAIT_MS));
+	assert_true(harness_wait_pixel(h, x + 50, y - 2, 0xff8000, WAIT_MS));
+	assert_true(harness_wait_pixel(h, x + 50, y + 50, 0x0000ff, WAIT_MS));
+
+	// Another app gets another colour, derived from its name.
+	char *dir2 = harness_app_create(h, "another", NULL, NULL, 0);
+	struct test_client *c2 = client_spawn_test_app(h, dir2,
+		"--app-id x2 --color ff0000ff --size 100x60");
+	assert_true(client_wait_line(c2, "mapped", WAIT_MS, NULL, 0));
+	w = window(h, "x2");
+	int x2 = jint(w, "geometry.x"), y2 = jint(w, "geometry.y");
+	json_object_put(w);
+	harness_sleep(h, 100);
+	uint32_t other = pixel_at(h, x2 - 2, y2 + 30);
+	assert_true(other != 0xff8000 && other != 0x000000 && other != 0x0000ff);
+
+	// Server-side title bars say whose window it is.
+	struct test_client *c3 = client_spawn_test_app(h, dir2,
+		"--app-id x3 --title Bank --ssd --size 100x60");
+	assert_true(client_wait_line(c3, "mapped", WAIT_MS, NULL, 0));
+	w = window(h, "x3");
+	assert_true(jbool(w, "decorated"));
+	json_object_put(w);
+	client_free(c3);
+	client_free(c2);
+	client_free(c);
+	free(dir2);
+	free(dir);
+	stop(h);
+}
+
+static void test_limits_disconnect_only_the_offender(void **state) {
+	struct harness_options o = {
+		.config = "[limits]\nclients-per-app = 2\nsurfaces-per-client = 20\n"
+			"shm-pool-mib = 16\n",
+	};
+	struct harness *h = start(&o);
+	char *dir = harness_app_create(h, "greedy", NULL, NULL, 0);
+	struct test_client *a = client_spawn_test_app(h, dir, "--app-id g1");
+	struct test_client *b = client_spawn_test_app(h, dir, "--app-id g2");
+	assert_true(client_wait_line(a, "mapped", WAIT_MS, NULL, 0));
+	assert_true(client_wait_line(b, "mapped", WAIT_MS, NULL, 0));
+	struct test_client *third = client_spawn_test_app(h, dir, "--app-id g3");
+	assert_true(client_wait_exit(third, WAIT_MS) != 0);
+	assert_false(client_saw(third, "mapped"));
+	client_free(third);
+	client_free(b);
+
+	struct test_client *many = client_spawn_test_app(h, dir,
+		"--app-id many --surfaces 50");
+	assert_int_equal(client_wait_exit(many, WAIT_MS), 3);
+	client_free(many);
+	struct test_client *big = client_spawn_test_app(h, dir,
+		"--app-id big --shm-pool-mib 64");
+	assert_int_equal(client_wait_exit(big, WAIT_MS), 3);
+	client_free(big);
+	// Host clients have no such limits.
+	struct test_client *host = client_spawn_test(h,
+		"--app-id host --surfaces 50 --shm-pool-mib 64");
+	assert_true(client_wait_line(host, "mapped", WAIT_MS, NULL, 0));
+	client_free(host);
+
+	assert_true(client_running(a));
+	char *log = harness_log(h);
+	assert_non_null(strstr(log, "App greedy (greedy-1): refusing a connection"));
+	assert_non_null(strstr(log, "App greedy (greedy-1): more than 20 surfaces"));
+	assert_non_null(strstr(log, "over the 16 MiB limit"));
+	free(log);
+	client_free(a);
+	free(dir);
+	stop(h);
+}
+
+static void test_1000_app_connections_leave_nothing(void **state) {
+	struct harness_options o = {
+		.extra_env = "ASAN_OPTIONS=detect_leaks=1:quarantine_size_mb=0",
+	};
+	struct harness *h = start(&o);
+	char *dir = harness_app_create(h, "churn", NULL, NULL, 0);
+	char path[512];
+	snprintf(path, sizeof(path), "%s/wayland-0", dir);
+	int fds = 0;
+	long rss = 0;
+	for (int i = 0; i < 1100; i++) {
+		if (i == 100) {
+			harness_sleep(h, 100);
+			fds = harness_fd_count(h);
+			rss = harness_rss_kib(h);
+		}
+		struct sockaddr_un addr = { .sun_family = AF_UNIX };
+		set_path(&addr, path);
+		int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		assert_int_equal(connect(fd, (struct sockaddr *)&addr, sizeof(addr)), 0);
+		struct wl_display *d = wl_display_connect_to_fd(fd);
+		assert_non_null(d);
+		assert_true(wl_display_roundtrip(d) >= 0);
+		wl_display_disconnect(d);
+	}
+	harness_sleep(h, 200);
+	int fds_after = harness_fd_count(h);
+	long rss_after = harness_rss_kib(h);
+	fprintf(stderr, "1000 app connections: fds %d -> %d, rss %ld -> %ld KiB\n",
+		fds, fds_after, rss, rss_after);
+	assert_int_equal(fds_after, fds);
+	assert_true(rss_after - rss < 2048);
+	struct json_object *r = harness_ipc(h, "{\"command\":\"apps\"}");
+	struct json_object *apps = json_object_object_get(r, "apps");
+	assert_int_equal(jint(json_object_array_get_idx(apps, 0), "clients"), 0);
+	json_object_put(r);
+	free(dir);
+	stop(h);
+}
+
+static void test_socket_is_private(void **state) {
+	struct harness *h = start(NULL);
+	char instance[128];
+	char *dir = harness_app_create(h, "private", NULL, instance,
+		sizeof(instance));
+	struct stat st;
+	assert_int_equal(stat(dir, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0700);
+	assert_int_equal(st.st_uid, getuid());
+	char path[512];
+	snprintf(path, sizeof(path), "%s/wayland-0", dir);
+	assert_int_equal(stat(path, &st), 0);
+	assert_true(S_ISSOCK(st.st_mode));
+	assert_int_equal(st.st_mode & 0777, 0600);
+
+	// Another user cannot connect.
+	pid_t pid = fork();
+	if (pid == 0) {
+		if (getuid() == 0 && setgid(65534) == 0 && setuid(65534) == 0) {
+			struct sockaddr_un addr = { .sun_family = AF_UNIX };
+			set_path(&addr, path);
+			int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+			int r = connect(fd, (struct sockaddr *)&addr, sizeof(addr));
+			_exit(r < 0 && errno == EACCES ? 0 : 1);
+		}
+		// Not root: the mode bits above are what keeps others out.
+		_exit(getuid() == 0 ? 1 : 0);
+	}
+	int status;
+	waitpid(pid, &status, 0);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+	// The instance ends: socket and directory go, its clients too.
+	struct test_client *c = client_spawn_test_app(h, dir, "--app-id p");
+	assert_true(client_wait_line(c, "mapped", WAIT_MS, NULL, 0));
+	struct json_object *r = harness_ipc(h,
+		"{\"command\":\"app-destroy\",\"instance\":\"%s\"}", instance);
+	assert_true(jbool(r, "ok"));
+	json_object_put(r);
+	assert_true(client_wait_exit(c, WAIT_MS) >= 0);
+	assert_true(harness_wait_no_window(h, "p", WAIT_MS));
+	assert_int_equal(stat(dir, &st), -1);
+	client_free(c);
+	free(dir);
+	stop(h);
+}
+
+static void test_run_ends_with_its_process(void **state) {
+	struct harness *h = start(NULL);
+	struct json_object *r = harness_ipc(h, "{\"command\":\"run\","
+		"\"app\":\"runner\",\"argv\":[\"sh\",\"-c\",\"sleep 0.3\"]}");
+	assert_true(jbool(r, "ok"));
+	char dir[512];
+	snprintf(dir, sizeof(dir), "%s", json_object_get_string(
+		json_object_object_get(json_object_object_get(r, "instance"), "dir")));
+	json_object_put(r);
+	struct stat st;
+	assert_int_equal(stat(dir, &st), 0);
+	bool gone = false;
+	for (int i = 0; i < 100 && !gone; i++) {
+		harness_sleep(h, 20);
+		gone = stat(dir, &st) != 0;
+	}
+	assert_true(gone);
+	r = harness_ipc(h, "{\"command\":\"run\",\"app\":\"bad/name\","
+		"\"argv\":[\"true\"]}");
+	assert_false(jbool(r, "ok"));
+	json_object_put(r);
+	r = harness_ipc(h, "{\"command\":\"run\",\"app\":\"x\","
+		"\"permissions\":\"root\",\"argv\":[\"true\"]}");
+	assert_false(jbool(r, "ok"));
+	assert_non_null(strstr(json_object_get_string(
+		json_object_object_get(r, "error")), "'root'"));
+	json_object_put(r);
+	stop(h);
+}
+
+static void test_stale_dirs_cleaned_at_start(void **state) {
+	// What a crashed session on this display left behind.
+	char dir[] = "/tmp/pwl-stale-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char stale[256];
+	snprintf(stale, sizeof(stale), "%s/pocketwl", dir);
+	assert_int_equal(mkdir(stale, 0700), 0);
+	snprintf(stale, sizeof(stale), "%s/pocketwl/wayland-0", dir);
+	assert_int_equal(mkdir(stale, 0700), 0);
+	snprintf(stale, sizeof(stale), "%s/pocketwl/wayland-0/ghost-1", dir);
+	assert_int_equal(mkdir(stale, 0700), 0);
+	struct harness_options o = { .runtime_dir = dir };
+	struct harness *h = start(&o);
+	struct stat st;
+	assert_int_equal(stat(stale, &st), -1);
+	stop(h);
+}
+
+int main(void) {
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_app_clients_see_only_safe_globals),
+		cmocka_unit_test(test_binding_a_hidden_global_is_an_error),
+		cmocka_unit_test(test_app_windows_are_labeled),
+		cmocka_unit_test(test_limits_disconnect_only_the_offender),
+		cmocka_unit_test(test_1000_app_connections_leave_nothing),
+		cmocka_unit_test(test_socket_is_private),
+		cmocka_unit_test(test_run_ends_with_its_process),
+		cmocka_unit_test(test_stale_dirs_cleaned_at_start),
+	};
+	return RUN_GROUP("apps", tests);
+}
