@@ -69,6 +69,8 @@ static struct json_object *view_json(struct pwl_view *view) {
 		json_object_new_boolean(view->maximized));
 	json_object_object_add(obj, "fullscreen",
 		json_object_new_boolean(view->fullscreen));
+	json_object_object_add(obj, "urgent",
+		json_object_new_boolean(view->urgent));
 	json_object_object_add(obj, "decorated",
 		json_object_new_boolean(view->ssd != NULL));
 	pid_t pid = 0;

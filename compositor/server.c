@@ -42,6 +42,7 @@
 #include <wlr/types/wlr_xdg_shell.h>
 #include <wlr/util/log.h>
 
+#include "activation.h"
 #include "app.h"
 #include "config.h"
 #include "decoration.h"
@@ -77,21 +78,6 @@ static int handle_sigchld(int signal, void *data) {
 		apps_handle_child_exit(server, pid);
 	}
 	return 0;
-}
-
-static void handle_request_activate(struct wl_listener *listener, void *data) {
-	struct pwl_server *server =
-		wl_container_of(listener, server, request_activate);
-	struct wlr_xdg_activation_v1_request_activate_event *event = data;
-	if (!wlr_surface_is_xdg_surface(event->surface)) {
-		return;
-	}
-	struct wlr_xdg_surface *xdg_surface =
-		wlr_xdg_surface_from_wlr_surface(event->surface);
-	struct pwl_view *view = xdg_surface_get_view(xdg_surface);
-	if (view && view->mapped) {
-		seat_focus_view(server->seat, view);
-	}
 }
 
 static void log_backends(struct wlr_backend *backend, void *data) {
@@ -201,7 +187,7 @@ static void add_listeners(struct pwl_server *server) {
 	server->new_constraint.notify = seat_handle_new_constraint;
 	wl_signal_add(&server->pointer_constraints->events.new_constraint,
 		&server->new_constraint);
-	server->request_activate.notify = handle_request_activate;
+	server->request_activate.notify = activation_handle_request;
 	wl_signal_add(&server->xdg_activation->events.request_activate,
 		&server->request_activate);
 }

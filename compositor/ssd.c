@@ -28,7 +28,7 @@ struct pwl_ssd {
 	/* What the title buffer was drawn for, to skip needless redraws. */
 	int drawn_width;
 	float drawn_scale;
-	bool drawn_active;
+	bool drawn_active, drawn_urgent;
 	char *drawn_title;
 };
 
@@ -166,6 +166,12 @@ static void place_borders(struct pwl_ssd *ssd, const float color[4]) {
  * it is the only label there). */
 static void pick_color(struct pwl_ssd *ssd, bool active, float out[4]) {
 	struct pwl_app *app = ssd->view->app;
+	if (ssd->view->urgent && !active && ssd->full) {
+		// Orange: wants attention.
+		const float urgent[4] = { 0.90f, 0.50f, 0.05f, 1.0f };
+		memcpy(out, urgent, sizeof(urgent));
+		return;
+	}
 	if (!app) {
 		memcpy(out, active ? active_color : inactive_color,
 			sizeof(float) * 4);
@@ -195,6 +201,7 @@ void ssd_update(struct pwl_ssd *ssd) {
 	char title[512];
 	format_title(view, title, sizeof(title));
 	if (ssd->title && ssd->drawn_width == view->width &&
+			ssd->drawn_urgent == view->urgent &&
 			ssd->drawn_scale == scale && ssd->drawn_active == active &&
 			ssd->drawn_title && !strcmp(ssd->drawn_title, title)) {
 		return;
@@ -218,6 +225,7 @@ void ssd_update(struct pwl_ssd *ssd) {
 	ssd->drawn_width = view->width;
 	ssd->drawn_scale = scale;
 	ssd->drawn_active = active;
+	ssd->drawn_urgent = view->urgent;
 	free(ssd->drawn_title);
 	ssd->drawn_title = strdup(title);
 }

@@ -221,6 +221,9 @@ void view_set_fullscreen(struct pwl_view *view, bool fullscreen,
 }
 
 void view_set_activated(struct pwl_view *view, bool activated) {
+	if (activated) {
+		view->urgent = false;
+	}
 	view->impl->set_activated(view, activated);
 	if (view->toplevel_handle) {
 		wlr_foreign_toplevel_handle_v1_set_activated(view->toplevel_handle,
@@ -243,6 +246,13 @@ void view_set_ssd(struct pwl_view *view, bool ssd) {
 	}
 	if (view->maximized && !view->fullscreen) {
 		apply_maximized(view);
+	}
+}
+
+void view_set_urgent(struct pwl_view *view, bool urgent) {
+	if (view->urgent != urgent) {
+		view->urgent = urgent;
+		ssd_update(view->ssd);
 	}
 }
 

@@ -63,6 +63,7 @@ struct pwl_view {
 	int width, height; // size of the window geometry last committed
 	bool mapped;
 	bool maximized, fullscreen;
+	bool urgent; // asked for attention; cleared when focused
 	bool wants_ssd;
 	struct wlr_box saved; // floating geometry, restored after max/fullscreen
 	struct pwl_output *fullscreen_output; // may be NULL
@@ -98,6 +99,7 @@ void view_set_fullscreen(struct pwl_view *view, bool fullscreen,
 void view_set_activated(struct pwl_view *view, bool activated);
 void view_set_ssd(struct pwl_view *view, bool ssd);
 void view_close(struct pwl_view *view);
+void view_set_urgent(struct pwl_view *view, bool urgent);
 /** Raises the view to the top of its layer. */
 void view_raise(struct pwl_view *view);
 

@@ -20,6 +20,7 @@
 #include <wayland-client.h>
 
 #include "presentation-time-client-protocol.h"
+#include "xdg-activation-v1-client-protocol.h"
 #include "wlr-layer-shell-unstable-v1-client-protocol.h"
 #include "xdg-decoration-unstable-v1-client-protocol.h"
 #include "xdg-shell-client-protocol.h"
@@ -53,6 +54,13 @@ static struct {
 	struct zxdg_toplevel_decoration_v1 *decoration;
 	struct wp_presentation *presentation;
 	clockid_t presentation_clock;
+	struct xdg_activation_v1 *activation;
+	const char *activate_mode; // "serial", "none" or NULL
+	int activate_delay_ms;
+	uint32_t last_button_serial;
+	char token[256];
+	bool token_requested;
+	long activate_at; // when to ask, in ms of CLOCK_MONOTONIC; 0: not yet
 
 	struct wl_surface *surface;
 	struct xdg_surface *xdg_surface;
@@ -544,8 +552,20 @@ static void ptr_motion(void *data, struct wl_pointer *p, uint32_t time,
 		wl_fixed_t x, wl_fixed_t y) {
 }
 
+static long now_ms(void);
+static void request_token(void);
+
 static void ptr_button(void *data, struct wl_pointer *p, uint32_t serial,
 		uint32_t time, uint32_t button, uint32_t state) {
+	if (state == WL_POINTER_BUTTON_STATE_PRESSED) {
+		c.last_button_serial = serial;
+		if (c.activate_mode && !strcmp(c.activate_mode, "serial") &&
+				!c.token_requested) {
+			// Right at the click, while we have the keyboard.
+			c.token_requested = true;
+			request_token();
+		}
+	}
 	say("button %u %s", button, state == WL_POINTER_BUTTON_STATE_PRESSED ?
 		"pressed" : "released");
 }
@@ -622,6 +642,9 @@ static void registry_global(void *data, struct wl_registry *registry,
 	} else if (!strcmp(interface, zwlr_layer_shell_v1_interface.name)) {
 		c.layer_shell = wl_registry_bind(registry, name,
 			&zwlr_layer_shell_v1_interface, 1);
+	} else if (!strcmp(interface, xdg_activation_v1_interface.name)) {
+		c.activation = wl_registry_bind(registry, name,
+			&xdg_activation_v1_interface, 1);
 	} else if (!strcmp(interface, wp_presentation_interface.name)) {
 		c.presentation = wl_registry_bind(registry, name,
 			&wp_presentation_interface, 1);
@@ -751,6 +774,8 @@ static bool parse_args(int argc, char *argv[]) {
 		{ "surfaces", required_argument, NULL, 'u' },
 		{ "shm-pool-mib", required_argument, NULL, 'm' },
 		{ "bind-hidden", no_argument, NULL, 'H' },
+		{ "activate", required_argument, NULL, 'V' },
+		{ "activate-delay", required_argument, NULL, 'W' },
 		{ "presentation", no_argument, NULL, 'P' },
 		{ 0 },
 	};
@@ -839,6 +864,12 @@ static bool parse_args(int argc, char *argv[]) {
 		case 'H':
 			c.bind_hidden = true;
 			break;
+		case 'V':
+			c.activate_mode = optarg;
+			break;
+		case 'W':
+			c.activate_delay_ms = atoi(optarg);
+			break;
 		case 'P':
 			c.measure_presentation = true;
 			break;
@@ -873,6 +904,40 @@ static void flood(void) {
 	}
 }
 
+static void token_done(void *data, struct xdg_activation_token_v1 *token,
+		const char *name) {
+	// Used later, as a launcher would: focus may have moved by then.
+	snprintf(c.token, sizeof(c.token), "%s", name);
+	xdg_activation_token_v1_destroy(token);
+	c.activate_at = now_ms() + c.activate_delay_ms;
+}
+
+static void activate_with_token(void) {
+	xdg_activation_v1_activate(c.activation, c.token, c.surface);
+	say("activation-requested");
+}
+
+static const struct xdg_activation_token_v1_listener token_listener = {
+	.done = token_done,
+};
+
+/* Gets a token, with the serial of our last click or with none. */
+static void request_token(void) {
+	if (!c.activation) {
+		say("error no xdg_activation_v1");
+		return;
+	}
+	struct xdg_activation_token_v1 *token =
+		xdg_activation_v1_get_activation_token(c.activation);
+	xdg_activation_token_v1_add_listener(token, &token_listener, NULL);
+	if (!strcmp(c.activate_mode, "serial")) {
+		xdg_activation_token_v1_set_serial(token, c.last_button_serial,
+			c.seat);
+	}
+	xdg_activation_token_v1_set_surface(token, c.surface);
+	xdg_activation_token_v1_commit(token);
+}
+
 #define DESTROY(p, fn) do { if (p) { fn(p); (p) = NULL; } } while (0)
 
 /* Frees every proxy, so that leak checkers see a clean client. */
@@ -895,6 +960,7 @@ static void cleanup(struct wl_registry *registry) {
 	DESTROY(c.seat, wl_seat_destroy);
 	DESTROY(c.decoration_manager, zxdg_decoration_manager_v1_destroy);
 	DESTROY(c.presentation, wp_presentation_destroy);
+	DESTROY(c.activation, xdg_activation_v1_destroy);
 	DESTROY(c.layer_shell, zwlr_layer_shell_v1_destroy);
 	DESTROY(c.wm_base, xdg_wm_base_destroy);
 	DESTROY(c.shm, wl_shm_destroy);
@@ -964,7 +1030,7 @@ int main(int argc, char *argv[]) {
 			break;
 		}
 		struct pollfd pfd = { wl_display_get_fd(c.display), POLLIN, 0 };
-		int timeout = c.exit_after_ms > 0 ? 50 : 500;
+		int timeout = c.exit_after_ms > 0 || c.activate_mode ? 50 : 500;
 		if (poll(&pfd, 1, timeout) > 0) {
 			if (wl_display_dispatch(c.display) < 0) {
 				break;
@@ -976,6 +1042,15 @@ int main(int argc, char *argv[]) {
 				c.toplevel) {
 			create_popup();
 			popup_made = true;
+		}
+		if (c.configured && c.activate_mode && !c.token_requested &&
+				!strcmp(c.activate_mode, "none")) {
+			c.token_requested = true;
+			request_token();
+		}
+		if (c.activate_at > 0 && now_ms() >= c.activate_at) {
+			c.activate_at = -1;
+			activate_with_token();
 		}
 		if (c.configured && c.flood) {
 			flood();

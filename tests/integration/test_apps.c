@@ -320,6 +320,65 @@ static void test_stale_dirs_cleaned_at_start(void **state) {
 	stop(h);
 }
 
+static bool is_focused(struct json_object *w) {
+	return jbool(w, "focused");
+}
+
+static bool is_urgent(struct json_object *w) {
+	return jbool(w, "urgent");
+}
+
+static void test_activation_needs_a_user_action(void **state) {
+	struct harness *h = start(NULL);
+	char *dir = harness_app_create(h, "pushy", NULL, NULL, 0);
+	// Asks for focus out of the blue: it only gets marked urgent.
+	struct test_client *pushy = client_spawn_test_app(h, dir,
+		"--app-id pushy --size 200x100 --ssd --activate none "
+		"--activate-delay 600");
+	assert_true(client_wait_line(pushy, "mapped", WAIT_MS, NULL, 0));
+	struct test_client *other = map_client(h,
+		"--app-id other --size 300x200", "other");
+	assert_true(client_wait_line(pushy, "activation-requested", WAIT_MS,
+		NULL, 0));
+	struct json_object *w = harness_wait_window_where(h, "pushy", is_urgent,
+		WAIT_MS);
+	assert_non_null(w);
+	assert_false(jbool(w, "focused"));
+	json_object_put(w);
+	w = window(h, "other");
+	assert_true(jbool(w, "focused"));
+	json_object_put(w);
+	client_free(pushy);
+	client_free(other);
+
+	// After a click in it, the same request is honoured.
+	struct test_client *polite = client_spawn_test_app(h, dir,
+		"--app-id polite --size 200x100 --activate serial "
+		"--activate-delay 500");
+	assert_true(client_wait_line(polite, "mapped", WAIT_MS, NULL, 0));
+	w = window(h, "polite");
+	int id = jint(w, "id");
+	json_object_put(w);
+	other = map_client(h, "--app-id other2 --size 100x50", "other2");
+	harness_click(h, 560, 320, BTN_LEFT); // in polite, outside other2
+	assert_true(client_wait_line(polite, "button", WAIT_MS, NULL, 0));
+	w = window(h, "other2");
+	json_object_put(harness_ipc(h, "{\"command\":\"focus\",\"id\":%d}",
+		jint(w, "id")));
+	json_object_put(w);
+	assert_true(client_wait_line(polite, "activation-requested", WAIT_MS,
+		NULL, 0));
+	w = harness_wait_window_where(h, "polite", is_focused, WAIT_MS);
+	assert_non_null(w);
+	assert_int_equal(jint(w, "id"), id);
+	assert_false(jbool(w, "urgent"));
+	json_object_put(w);
+	client_free(polite);
+	client_free(other);
+	free(dir);
+	stop(h);
+}
+
 int main(void) {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_app_clients_see_only_safe_globals),
@@ -330,6 +389,7 @@ int main(void) {
 		cmocka_unit_test(test_socket_is_private),
 		cmocka_unit_test(test_run_ends_with_its_process),
 		cmocka_unit_test(test_stale_dirs_cleaned_at_start),
+		cmocka_unit_test(test_activation_needs_a_user_action),
 	};
 	return RUN_GROUP("apps", tests);
 }
