@@ -8,6 +8,7 @@
 #include <wlr/util/log.h>
 
 #include "app.h"
+#include "label.h"
 #include "output.h"
 #include "seat.h"
 #include "server.h"
@@ -213,10 +214,16 @@ void view_set_fullscreen(struct pwl_view *view, bool fullscreen,
 	ssd_set_visible(view->ssd, !fullscreen);
 	if (fullscreen) {
 		apply_fullscreen(view);
-	} else if (view->maximized) {
-		apply_maximized(view);
+		if (view->mapped) {
+			label_show_fullscreen(view);
+		}
 	} else {
-		restore_geometry(view);
+		label_hide(view);
+		if (view->maximized) {
+			apply_maximized(view);
+		} else {
+			restore_geometry(view);
+		}
 	}
 }
 
@@ -400,6 +407,9 @@ void view_map(struct pwl_view *view) {
 		place_initial(view);
 	}
 	ssd_set_visible(view->ssd, !view->fullscreen);
+	if (view->fullscreen) {
+		label_show_fullscreen(view);
+	}
 	create_toplevel_handle(view);
 	seat_focus_view(server->seat, view);
 	wlr_log(WLR_DEBUG, "View %u mapped: '%s' (%s) %dx%d at %d,%d", view->id,
@@ -416,6 +426,7 @@ void view_unmap(struct pwl_view *view) {
 	wl_list_remove(&view->link);
 	wl_list_init(&view->link);
 	destroy_toplevel_handle(view);
+	label_hide(view);
 	ssd_destroy(view->ssd);
 	view->ssd = NULL;
 	seat_view_unmapped(view->server->seat, view);
@@ -423,6 +434,7 @@ void view_unmap(struct pwl_view *view) {
 
 void view_finish(struct pwl_view *view) {
 	view_unmap(view);
+	label_hide(view);
 	wl_list_remove(&view->link);
 	if (view->tree) {
 		wlr_scene_node_destroy(&view->tree->node);

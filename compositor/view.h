@@ -58,6 +58,7 @@ struct pwl_view {
 	struct wlr_scene_node *content;
 	struct pwl_node_descriptor node_desc;
 	struct pwl_ssd *ssd; // may be NULL (client-side or no decorations)
+	struct pwl_label *label; // may be NULL; see label.c
 
 	int x, y;
 	int width, height; // size of the window geometry last committed

@@ -379,6 +379,23 @@ static void test_activation_needs_a_user_action(void **state) {
 	stop(h);
 }
 
+static void test_fullscreen_app_shows_its_label(void **state) {
+	struct harness_options o = { .config = "[app film]\ncolor = #00c0ff\n" };
+	struct harness *h = start(&o);
+	char *dir = harness_app_create(h, "film", NULL, NULL, 0);
+	struct test_client *c = client_spawn_test_app(h, dir,
+		"--app-id film --fullscreen --color ffff0000");
+	assert_true(client_wait_line(c, "mapped", WAIT_MS, NULL, 0));
+	// For a moment the label covers the top of the screen...
+	assert_true(harness_wait_pixel(h, 640, 2, 0x00c0ff, WAIT_MS));
+	assert_true(harness_wait_pixel(h, 640, 400, 0xff0000, WAIT_MS));
+	// ...then the app has the whole screen.
+	assert_true(harness_wait_pixel(h, 640, 2, 0xff0000, WAIT_MS));
+	client_free(c);
+	free(dir);
+	stop(h);
+}
+
 int main(void) {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_app_clients_see_only_safe_globals),
@@ -390,6 +407,7 @@ int main(void) {
 		cmocka_unit_test(test_run_ends_with_its_process),
 		cmocka_unit_test(test_stale_dirs_cleaned_at_start),
 		cmocka_unit_test(test_activation_needs_a_user_action),
+		cmocka_unit_test(test_fullscreen_app_shows_its_label),
 	};
 	return RUN_GROUP("apps", tests);
 }
