@@ -55,6 +55,12 @@ static struct {
 	struct wp_presentation *presentation;
 	clockid_t presentation_clock;
 	struct xdg_activation_v1 *activation;
+	struct wl_data_device_manager *ddm;
+	struct wl_data_device *data_device;
+	struct wl_data_source *data_source;
+	const char *clipboard_set; // text to offer once focused; may be NULL
+	bool clipboard_read;
+	uint32_t last_enter_serial;
 	const char *activate_mode; // "serial", "none" or NULL
 	int activate_delay_ms;
 	uint32_t last_button_serial;
@@ -497,6 +503,109 @@ static const struct zwlr_layer_surface_v1_listener layer_listener = {
 	.closed = layer_closed,
 };
 
+/* Clipboard */
+
+static void source_target(void *data, struct wl_data_source *source,
+		const char *mime) {
+}
+
+static void source_send(void *data, struct wl_data_source *source,
+		const char *mime, int32_t fd) {
+	const char *text = c.clipboard_set ? c.clipboard_set : "";
+	ssize_t n = write(fd, text, strlen(text));
+	(void)n;
+	close(fd);
+}
+
+static void source_cancelled(void *data, struct wl_data_source *source) {
+	wl_data_source_destroy(source);
+	if (c.data_source == source) {
+		c.data_source = NULL;
+	}
+}
+
+static const struct wl_data_source_listener source_listener = {
+	.target = source_target,
+	.send = source_send,
+	.cancelled = source_cancelled,
+};
+
+static void set_clipboard(void) {
+	if (!c.ddm || !c.data_device) {
+		say("error no data device");
+		return;
+	}
+	c.data_source = wl_data_device_manager_create_data_source(c.ddm);
+	wl_data_source_add_listener(c.data_source, &source_listener, NULL);
+	wl_data_source_offer(c.data_source, "text/plain");
+	wl_data_device_set_selection(c.data_device, c.data_source,
+		c.last_enter_serial);
+	say("clipboard-set %s", c.clipboard_set);
+}
+
+static void offer_offer(void *data, struct wl_data_offer *offer,
+		const char *mime) {
+}
+
+static const struct wl_data_offer_listener offer_listener = {
+	.offer = offer_offer,
+};
+
+static void device_data_offer(void *data, struct wl_data_device *device,
+		struct wl_data_offer *offer) {
+	wl_data_offer_add_listener(offer, &offer_listener, NULL);
+}
+
+static void device_enter(void *data, struct wl_data_device *device,
+		uint32_t serial, struct wl_surface *surface, wl_fixed_t x,
+		wl_fixed_t y, struct wl_data_offer *offer) {
+}
+
+static void device_leave(void *data, struct wl_data_device *device) {
+}
+
+static void device_motion(void *data, struct wl_data_device *device,
+		uint32_t time, wl_fixed_t x, wl_fixed_t y) {
+}
+
+static void device_drop(void *data, struct wl_data_device *device) {
+}
+
+/* Reads the selection right away, as a clipboard manager would. */
+static void device_selection(void *data, struct wl_data_device *device,
+		struct wl_data_offer *offer) {
+	if (!offer) {
+		say("selection none");
+		return;
+	}
+	if (!c.clipboard_read) {
+		wl_data_offer_destroy(offer);
+		return;
+	}
+	int fds[2];
+	if (pipe(fds) < 0) {
+		return;
+	}
+	wl_data_offer_receive(offer, "text/plain", fds[1]);
+	close(fds[1]);
+	wl_display_roundtrip(c.display);
+	char buf[256] = "";
+	ssize_t n = read(fds[0], buf, sizeof(buf) - 1);
+	close(fds[0]);
+	buf[n > 0 ? n : 0] = '\0';
+	say("clipboard %s", buf);
+	wl_data_offer_destroy(offer);
+}
+
+static const struct wl_data_device_listener device_listener = {
+	.data_offer = device_data_offer,
+	.enter = device_enter,
+	.leave = device_leave,
+	.motion = device_motion,
+	.drop = device_drop,
+	.selection = device_selection,
+};
+
 /* Input */
 
 static void kb_keymap(void *data, struct wl_keyboard *kb, uint32_t format,
@@ -507,6 +616,10 @@ static void kb_keymap(void *data, struct wl_keyboard *kb, uint32_t format,
 static void kb_enter(void *data, struct wl_keyboard *kb, uint32_t serial,
 		struct wl_surface *surface, struct wl_array *keys) {
 	say("keyboard-enter");
+	c.last_enter_serial = serial;
+	if (c.clipboard_set && !c.data_source) {
+		set_clipboard();
+	}
 }
 
 static void kb_leave(void *data, struct wl_keyboard *kb, uint32_t serial,
@@ -642,6 +755,9 @@ static void registry_global(void *data, struct wl_registry *registry,
 	} else if (!strcmp(interface, zwlr_layer_shell_v1_interface.name)) {
 		c.layer_shell = wl_registry_bind(registry, name,
 			&zwlr_layer_shell_v1_interface, 1);
+	} else if (!strcmp(interface, wl_data_device_manager_interface.name)) {
+		c.ddm = wl_registry_bind(registry, name,
+			&wl_data_device_manager_interface, 3);
 	} else if (!strcmp(interface, xdg_activation_v1_interface.name)) {
 		c.activation = wl_registry_bind(registry, name,
 			&xdg_activation_v1_interface, 1);
@@ -775,6 +891,8 @@ static bool parse_args(int argc, char *argv[]) {
 		{ "shm-pool-mib", required_argument, NULL, 'm' },
 		{ "bind-hidden", no_argument, NULL, 'H' },
 		{ "activate", required_argument, NULL, 'V' },
+		{ "clipboard-set", required_argument, NULL, 'Y' },
+		{ "clipboard-read", no_argument, NULL, 'R' },
 		{ "activate-delay", required_argument, NULL, 'W' },
 		{ "presentation", no_argument, NULL, 'P' },
 		{ 0 },
@@ -866,6 +984,12 @@ static bool parse_args(int argc, char *argv[]) {
 			break;
 		case 'V':
 			c.activate_mode = optarg;
+			break;
+		case 'Y':
+			c.clipboard_set = optarg;
+			break;
+		case 'R':
+			c.clipboard_read = true;
 			break;
 		case 'W':
 			c.activate_delay_ms = atoi(optarg);
@@ -961,6 +1085,9 @@ static void cleanup(struct wl_registry *registry) {
 	DESTROY(c.decoration_manager, zxdg_decoration_manager_v1_destroy);
 	DESTROY(c.presentation, wp_presentation_destroy);
 	DESTROY(c.activation, xdg_activation_v1_destroy);
+	DESTROY(c.data_source, wl_data_source_destroy);
+	DESTROY(c.data_device, wl_data_device_destroy);
+	DESTROY(c.ddm, wl_data_device_manager_destroy);
 	DESTROY(c.layer_shell, zwlr_layer_shell_v1_destroy);
 	DESTROY(c.wm_base, xdg_wm_base_destroy);
 	DESTROY(c.shm, wl_shm_destroy);
@@ -988,6 +1115,16 @@ int main(int argc, char *argv[]) {
 		return 1;
 	}
 	fflush(stdout);
+	if ((c.clipboard_set || c.clipboard_read)) {
+		if (c.ddm && c.seat) {
+			c.data_device = wl_data_device_manager_get_data_device(c.ddm,
+				c.seat);
+			wl_data_device_add_listener(c.data_device, &device_listener,
+				NULL);
+		} else {
+			say("error no data device");
+		}
+	}
 	if (c.bind_hidden) {
 		// Guess: every name the registry did not advertise.
 		for (uint32_t name = 1; name < 128; name++) {

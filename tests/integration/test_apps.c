@@ -396,6 +396,52 @@ static void test_fullscreen_app_shows_its_label(void **state) {
 	stop(h);
 }
 
+static void test_clipboard_needs_focus_and_permission(void **state) {
+	struct harness *h = start(NULL);
+	struct test_client *host = client_spawn_test(h,
+		"--app-id host --size 300x200 --clipboard-set secret");
+	assert_true(client_wait_line(host, "clipboard-set secret", WAIT_MS,
+		NULL, 0));
+
+	char *allowed = harness_app_create(h, "reader", "clipboard", NULL, 0);
+	struct test_client *reader = client_spawn_test_app(h, allowed,
+		"--app-id reader --size 100x100 --clipboard-read");
+	// Focused and allowed: it reads the selection.
+	assert_true(client_wait_line(reader, "clipboard secret", WAIT_MS, NULL,
+		0));
+
+	char *denied = harness_app_create(h, "snoop", NULL, NULL, 0);
+	struct test_client *snoop = client_spawn_test_app(h, denied,
+		"--app-id snoop --size 100x100 --clipboard-read");
+	assert_true(client_wait_line(snoop, "error no data device", WAIT_MS,
+		NULL, 0));
+	assert_true(client_wait_line(snoop, "mapped", WAIT_MS, NULL, 0));
+	harness_sleep(h, 200);
+	assert_false(client_saw(snoop, "clipboard"));
+
+	// A new selection while the reader is in the background: not offered.
+	struct test_client *host2 = client_spawn_test(h,
+		"--app-id host2 --size 200x150 --clipboard-set secret2");
+	assert_true(client_wait_line(host2, "clipboard-set secret2", WAIT_MS,
+		NULL, 0));
+	harness_sleep(h, 300);
+	assert_false(client_saw(reader, "clipboard secret2"));
+	// Focused again, it may read it.
+	struct json_object *w = window(h, "reader");
+	json_object_put(harness_ipc(h, "{\"command\":\"focus\",\"id\":%d}",
+		jint(w, "id")));
+	json_object_put(w);
+	assert_true(client_wait_line(reader, "clipboard secret2", WAIT_MS, NULL,
+		0));
+	client_free(host2);
+	client_free(snoop);
+	client_free(reader);
+	client_free(host);
+	free(allowed);
+	free(denied);
+	stop(h);
+}
+
 int main(void) {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_app_clients_see_only_safe_globals),
@@ -408,6 +454,7 @@ int main(void) {
 		cmocka_unit_test(test_stale_dirs_cleaned_at_start),
 		cmocka_unit_test(test_activation_needs_a_user_action),
 		cmocka_unit_test(test_fullscreen_app_shows_its_label),
+		cmocka_unit_test(test_clipboard_needs_focus_and_permission),
 	};
 	return RUN_GROUP("apps", tests);
 }
