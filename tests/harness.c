@@ -24,6 +24,7 @@
 
 #include "ipc_client.h"
 #include "virtual-keyboard-unstable-v1-client-protocol.h"
+#include "wlr-foreign-toplevel-management-unstable-v1-client-protocol.h"
 #include "wlr-screencopy-unstable-v1-client-protocol.h"
 #include "wlr-virtual-pointer-unstable-v1-client-protocol.h"
 
@@ -1095,6 +1096,124 @@ void harness_sleep(struct harness *h, int ms) {
 			}
 		}
 	}
+}
+
+/* Foreign toplevels, through a connection of its own so that the
+ * harness's main one stays simple. */
+struct toplevel_list {
+	char text[8192];
+	char app_id[256], title[256];
+	bool done;
+};
+
+static void tl_title(void *data, struct zwlr_foreign_toplevel_handle_v1 *t,
+		const char *title) {
+	struct toplevel_list *l = data;
+	snprintf(l->title, sizeof(l->title), "%s", title);
+}
+
+static void tl_app_id(void *data, struct zwlr_foreign_toplevel_handle_v1 *t,
+		const char *app_id) {
+	struct toplevel_list *l = data;
+	snprintf(l->app_id, sizeof(l->app_id), "%s", app_id);
+}
+
+static void tl_output_enter(void *data,
+		struct zwlr_foreign_toplevel_handle_v1 *t, struct wl_output *o) {
+}
+
+static void tl_output_leave(void *data,
+		struct zwlr_foreign_toplevel_handle_v1 *t, struct wl_output *o) {
+}
+
+static void tl_state(void *data, struct zwlr_foreign_toplevel_handle_v1 *t,
+		struct wl_array *state) {
+}
+
+static void tl_done(void *data, struct zwlr_foreign_toplevel_handle_v1 *t) {
+	struct toplevel_list *l = data;
+	size_t len = strlen(l->text);
+	snprintf(l->text + len, sizeof(l->text) - len, "%s\t%s\n", l->app_id,
+		l->title);
+	zwlr_foreign_toplevel_handle_v1_destroy(t);
+}
+
+static void tl_closed(void *data, struct zwlr_foreign_toplevel_handle_v1 *t) {
+}
+
+static void tl_parent(void *data, struct zwlr_foreign_toplevel_handle_v1 *t,
+		struct zwlr_foreign_toplevel_handle_v1 *parent) {
+}
+
+static const struct zwlr_foreign_toplevel_handle_v1_listener tl_listener = {
+	.title = tl_title,
+	.app_id = tl_app_id,
+	.output_enter = tl_output_enter,
+	.output_leave = tl_output_leave,
+	.state = tl_state,
+	.done = tl_done,
+	.closed = tl_closed,
+	.parent = tl_parent,
+};
+
+static void manager_toplevel(void *data,
+		struct zwlr_foreign_toplevel_manager_v1 *m,
+		struct zwlr_foreign_toplevel_handle_v1 *t) {
+	zwlr_foreign_toplevel_handle_v1_add_listener(t, &tl_listener, data);
+}
+
+static void manager_finished(void *data,
+		struct zwlr_foreign_toplevel_manager_v1 *m) {
+}
+
+static const struct zwlr_foreign_toplevel_manager_v1_listener
+		manager_listener = {
+	.toplevel = manager_toplevel,
+	.finished = manager_finished,
+};
+
+struct tl_registry {
+	struct zwlr_foreign_toplevel_manager_v1 *manager;
+};
+
+static void tl_global(void *data, struct wl_registry *registry, uint32_t name,
+		const char *interface, uint32_t version) {
+	struct tl_registry *r = data;
+	if (!strcmp(interface, zwlr_foreign_toplevel_manager_v1_interface.name)) {
+		r->manager = wl_registry_bind(registry, name,
+			&zwlr_foreign_toplevel_manager_v1_interface, 2);
+	}
+}
+
+static const struct wl_registry_listener tl_registry_listener = {
+	.global = tl_global,
+	.global_remove = registry_global_remove,
+};
+
+char *harness_foreign_toplevels(struct harness *h) {
+	int fd = connect_wayland(h);
+	struct wl_display *d = fd >= 0 ? wl_display_connect_to_fd(fd) : NULL;
+	if (!d) {
+		return NULL;
+	}
+	struct tl_registry r = { 0 };
+	struct wl_registry *registry = wl_display_get_registry(d);
+	wl_registry_add_listener(registry, &tl_registry_listener, &r);
+	wl_display_roundtrip(d);
+	struct toplevel_list *list = calloc(1, sizeof(*list));
+	char *text = NULL;
+	if (r.manager && list) {
+		zwlr_foreign_toplevel_manager_v1_add_listener(r.manager,
+			&manager_listener, list);
+		wl_display_roundtrip(d);
+		wl_display_roundtrip(d);
+		text = strdup(list->text);
+		zwlr_foreign_toplevel_manager_v1_destroy(r.manager);
+	}
+	free(list);
+	wl_registry_destroy(registry);
+	wl_display_disconnect(d);
+	return text;
 }
 
 int harness_fd_count(struct harness *h) {

@@ -106,6 +106,10 @@ void harness_sleep(struct harness *h, int ms);
 /** A roundtrip with the compositor: every request sent has been handled. */
 bool harness_roundtrip(struct harness *h);
 
+/** The toplevels a host shell sees through wlr-foreign-toplevel, as
+ * "app_id\ttitle" lines (caller frees), in the order announced. */
+char *harness_foreign_toplevels(struct harness *h);
+
 /** Counts open fds of the compositor process. */
 int harness_fd_count(struct harness *h);
 /** Resident memory of the compositor in KiB. */

@@ -128,6 +128,13 @@ static void test_app_windows_are_labeled(void **state) {
 	uint32_t other = pixel_at(h, x2 - 2, y2 + 30);
 	assert_true(other != 0xff8000 && other != 0x000000 && other != 0x0000ff);
 
+	// The shell's task list gets the identity the compositor knows.
+	char *tl = harness_foreign_toplevels(h);
+	assert_non_null(tl);
+	assert_non_null(strstr(tl, "painted\t"));
+	assert_null(strstr(tl, "org.host.Terminal"));
+	free(tl);
+
 	// Server-side title bars say whose window it is.
 	struct test_client *c3 = client_spawn_test_app(h, dir2,
 		"--app-id x3 --title Bank --ssd --size 100x60");
