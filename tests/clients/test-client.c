@@ -855,6 +855,16 @@ static uint32_t parse_anchor(const char *text) {
 	return anchor;
 }
 
+static int arg_int(const char *text) {
+	char *end;
+	long v = strtol(text, &end, 10);
+	if (*end != '\0' || v < -1000000000L || v > 1000000000L) {
+		fprintf(stderr, "not a number: %s\n", text);
+		exit(2);
+	}
+	return (int)v;
+}
+
 static void usage(void) {
 	fprintf(stderr,
 		"pwl-test-client [--color AARRGGBB] [--size WxH] [--title T] "
@@ -916,7 +926,7 @@ static bool parse_args(int argc, char *argv[]) {
 			c.app_id = optarg;
 			break;
 		case 'b':
-			c.nbuffers = atoi(optarg);
+			c.nbuffers = arg_int(optarg);
 			if (c.nbuffers < 1 || c.nbuffers > MAX_BUFFERS) {
 				return false;
 			}
@@ -946,13 +956,13 @@ static bool parse_args(int argc, char *argv[]) {
 			break;
 		}
 		case 'l':
-			c.layer = atoi(optarg);
+			c.layer = arg_int(optarg);
 			break;
 		case 'n':
 			c.anchor = parse_anchor(optarg);
 			break;
 		case 'z':
-			c.zone = atoi(optarg);
+			c.zone = arg_int(optarg);
 			break;
 		case 'k':
 			c.keyboard_interactivity = !strcmp(optarg, "exclusive") ? 1 :
@@ -965,19 +975,19 @@ static bool parse_args(int argc, char *argv[]) {
 			c.flood = true;
 			break;
 		case 'S':
-			c.stall_ms = atoi(optarg);
+			c.stall_ms = arg_int(optarg);
 			break;
 		case 'e':
-			c.exit_after_ms = atoi(optarg);
+			c.exit_after_ms = arg_int(optarg);
 			break;
 		case 'd':
-			c.damage_size = atoi(optarg);
+			c.damage_size = arg_int(optarg);
 			break;
 		case 'u':
-			c.extra_surfaces = atoi(optarg);
+			c.extra_surfaces = arg_int(optarg);
 			break;
 		case 'm':
-			c.shm_pool_mib = atoi(optarg);
+			c.shm_pool_mib = arg_int(optarg);
 			break;
 		case 'H':
 			c.bind_hidden = true;
@@ -992,7 +1002,7 @@ static bool parse_args(int argc, char *argv[]) {
 			c.clipboard_read = true;
 			break;
 		case 'W':
-			c.activate_delay_ms = atoi(optarg);
+			c.activate_delay_ms = arg_int(optarg);
 			break;
 		case 'P':
 			c.measure_presentation = true;
