@@ -14,6 +14,7 @@ packages=(
 	fonts-dejavu-core xcursor-themes seatd xwayland
 	# test and compare
 	foot weston wayland-utils grim sway cage
+	podman runc docker.io busybox-static curl uidmap
 )
 
 missing=()

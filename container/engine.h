@@ -1,0 +1,73 @@
+#ifndef POCKET_ENGINE_H
+#define POCKET_ENGINE_H
+
+/*
+ * A client of the Docker Engine HTTP API (served by Docker and by Podman's
+ * compatible service), asynchronous on a wl_event_loop: libcurl's multi
+ * interface is driven by the loop's fd and timer sources, so no call ever
+ * blocks the caller. Every operation completes through a callback, once.
+ * The library never prints and never exits: errors come back as text.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct wl_event_loop;
+struct engine;
+struct engine_request;
+
+struct engine_response {
+	long status; // HTTP status; 0 when no answer came
+	const char *body; // NUL-terminated; "" when empty
+	size_t body_len;
+	/* NULL on success (2xx); otherwise what went wrong, with the engine's
+	 * own {"message": ...} when it sent one. */
+	const char *error;
+};
+
+typedef void (*engine_done_fn)(void *data, const struct engine_response *res);
+/* Streaming: called for every complete line (JSON object) received. */
+typedef void (*engine_line_fn)(void *data, const char *line, size_t len);
+/* Uploads: bytes sent so far and in all. */
+typedef void (*engine_progress_fn)(void *data, uint64_t sent, uint64_t total);
+
+/** Connects nothing yet: `address` is unix:///path/to.sock or
+ * tcp://host:port (TLS from $DOCKER_CERT_PATH when $DOCKER_TLS_VERIFY is
+ * set). Returns NULL with `error` filled when the address is unusable. */
+struct engine *engine_create(struct wl_event_loop *loop, const char *address,
+	char *error, size_t error_len);
+/** Cancels every request (their callbacks are not called) and frees. */
+void engine_destroy(struct engine *engine);
+const char *engine_address(const struct engine *engine);
+/** Total time for ordinary requests (default 30 s); streams have none. */
+void engine_set_timeout(struct engine *engine, long timeout_ms);
+/** The API version in use ("1.41") once negotiated; NULL before. */
+const char *engine_api_version(const struct engine *engine);
+void engine_set_api_version(struct engine *engine, const char *version);
+
+/** A request with an optional JSON body. `path` is below the negotiated
+ * version prefix unless it starts with "//" (then sent as is, minus one
+ * slash: for /_ping and /version before negotiation). */
+struct engine_request *engine_request(struct engine *engine,
+	const char *method, const char *path, const char *json_body,
+	engine_done_fn done, void *data);
+/** Streams the request body from a file (e.g. an image archive). */
+struct engine_request *engine_upload(struct engine *engine,
+	const char *method, const char *path, FILE *file, uint64_t size,
+	const char *content_type, engine_progress_fn progress,
+	engine_done_fn done, void *data);
+/** Writes the response body to `file` instead of memory. */
+struct engine_request *engine_download(struct engine *engine,
+	const char *path, FILE *file, engine_done_fn done, void *data);
+/** A streaming GET (/events, logs?follow=1): lines as they come, `done`
+ * when the stream ends. No timeout; headers may come only with data. */
+struct engine_request *engine_stream(struct engine *engine, const char *path,
+	engine_line_fn line, engine_done_fn done, void *data);
+/** Cancels a request; its callback is not called. */
+void engine_request_cancel(struct engine_request *request);
+
+/** Number of requests under way (for tests and shutdown). */
+int engine_pending(const struct engine *engine);
+
+#endif

@@ -1,0 +1,281 @@
+/*
+ * The engine client against a real engine: ENGINE_ADDRESS names a Docker
+ * or Podman socket started by run-engine.sh, TEST_ROOTFS a tar of a tiny
+ * rootfs (busybox) to import as the test image.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+#include <wayland-server-core.h>
+
+#include "engine.h"
+#include "engine_json.h"
+
+#define IMAGE "pwl-test:latest"
+
+struct call {
+	bool done;
+	long status;
+	char *body;
+	size_t body_len;
+	char *error;
+	uint64_t progress_sent, progress_total;
+	int lines;
+	struct engine_event die;
+};
+
+static struct wl_event_loop *loop;
+static struct engine *engine;
+
+static long now_ms(void) {
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+static void on_done(void *data, const struct engine_response *res) {
+	struct call *call = data;
+	call->done = true;
+	call->status = res->status;
+	call->body = malloc(res->body_len + 1);
+	memcpy(call->body, res->body, res->body_len + 1);
+	call->body_len = res->body_len;
+	call->error = res->error ? strdup(res->error) : NULL;
+}
+
+static void on_progress(void *data, uint64_t sent, uint64_t total) {
+	struct call *call = data;
+	call->progress_sent = sent;
+	call->progress_total = total;
+}
+
+static void on_line(void *data, const char *line, size_t len) {
+	struct call *call = data;
+	struct engine_event event;
+	call->lines++;
+	if (engine_parse_event(line, len, &event) &&
+			event.kind == ENGINE_EVENT_DIE) {
+		call->die = event;
+	}
+}
+
+/* Runs the loop until the call completes (or the time is up). */
+static void wait_for(struct call *call, int timeout_ms) {
+	long deadline = now_ms() + timeout_ms;
+	while (!call->done && now_ms() < deadline) {
+		wl_event_loop_dispatch(loop, 50);
+	}
+	assert_true(call->done);
+}
+
+/* Log bodies carry the engines' binary stream headers: no strstr. */
+static bool contains(const char *buf, size_t len, const char *needle) {
+	size_t n = strlen(needle);
+	for (size_t i = 0; i + n <= len; i++) {
+		if (!memcmp(buf + i, needle, n)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static void call_reset(struct call *call) {
+	free(call->body);
+	free(call->error);
+	memset(call, 0, sizeof(*call));
+}
+
+static void request(struct call *call, const char *method, const char *path,
+		const char *body) {
+	call_reset(call);
+	assert_non_null(engine_request(engine, method, path, body, on_done, call));
+	wait_for(call, 30000);
+	if (call->error) {
+		fprintf(stderr, "%s %s: %s\n", method, path, call->error);
+	}
+}
+
+static int setup(void **state) {
+	loop = wl_event_loop_create();
+	char error[256];
+	engine = engine_create(loop, getenv("ENGINE_ADDRESS"), error,
+		sizeof(error));
+	if (!engine) {
+		fprintf(stderr, "%s\n", error);
+		return -1;
+	}
+	return 0;
+}
+
+static int teardown(void **state) {
+	engine_destroy(engine);
+	wl_event_loop_destroy(loop);
+	return 0;
+}
+
+static void test_ping_and_negotiate(void **state) {
+	struct call call = { 0 };
+	request(&call, "GET", "//_ping", NULL);
+	assert_null(call.error);
+	assert_string_equal(call.body, "OK");
+	request(&call, "GET", "//version", NULL);
+	assert_null(call.error);
+	struct engine_version_info info;
+	char error[256], version[16];
+	assert_true(engine_parse_version(call.body, strlen(call.body), &info,
+		error, sizeof(error)));
+	assert_true(engine_choose_api_version(&info, version, sizeof(version),
+		error, sizeof(error)));
+	// Docker 20.10 serves 1.41; Podman 4.3 says 1.41 too.
+	assert_string_equal(version, "1.41");
+	engine_set_api_version(engine, version);
+	fprintf(stderr, "engine %s %s, API %s\n", info.podman ? "podman" :
+		"docker", info.version, version);
+	call_reset(&call);
+}
+
+static void test_import_image_with_progress(void **state) {
+	FILE *f = fopen(getenv("TEST_ROOTFS"), "rb");
+	assert_non_null(f);
+	struct stat st;
+	fstat(fileno(f), &st);
+	struct call call = { 0 };
+	assert_non_null(engine_upload(engine, "POST",
+		"/images/create?fromSrc=-&repo=pwl-test&tag=latest", f,
+		(uint64_t)st.st_size, "application/x-tar", on_progress, on_done,
+		&call));
+	wait_for(&call, 60000);
+	fclose(f);
+	assert_null(call.error);
+	assert_int_equal(call.progress_total, (uint64_t)st.st_size);
+	assert_int_equal(call.progress_sent, (uint64_t)st.st_size);
+	request(&call, "GET", "/images/" IMAGE "/json", NULL);
+	assert_null(call.error);
+	assert_non_null(strstr(call.body, "\"Id\""));
+	call_reset(&call);
+}
+
+static void test_container_lifecycle(void **state) {
+	struct call events = { 0 };
+	// Podman's event stream sends no headers until the first event; it
+	// must not hold anything up.
+	struct engine_request *stream = engine_stream(engine,
+		"/events?filters=%7B%22type%22%3A%5B%22container%22%5D%7D",
+		on_line, on_done, &events);
+	assert_non_null(stream);
+
+	struct call call = { 0 };
+	const char *spec = "{\"Image\":\"" IMAGE "\",\"Cmd\":[\"/bin/sh\",\"-c\","
+		"\"echo hello $GREETING; exit 3\"],\"Env\":[\"GREETING=pocket\"],"
+		"\"Labels\":{\"io.pocketwl.test\":\"1\"}}";
+	request(&call, "POST", "/containers/create?name=pwl-lifecycle", spec);
+	assert_null(call.error);
+	char id[80], error[256];
+	assert_true(engine_parse_id(call.body, strlen(call.body), id, sizeof(id),
+		error, sizeof(error)));
+	char path[256];
+	snprintf(path, sizeof(path), "/containers/%s/start", id);
+	request(&call, "POST", path, NULL);
+	assert_null(call.error);
+
+	// The exit is seen through the events stream.
+	long deadline = now_ms() + 20000;
+	while (events.die.kind != ENGINE_EVENT_DIE && now_ms() < deadline) {
+		wl_event_loop_dispatch(loop, 50);
+	}
+	assert_int_equal(events.die.kind, ENGINE_EVENT_DIE);
+	assert_int_equal(strncmp(events.die.id, id, 12), 0);
+	assert_int_equal(events.die.exit_code, 3);
+	engine_request_cancel(stream);
+
+	snprintf(path, sizeof(path), "/containers/%s/wait", id);
+	request(&call, "POST", path, NULL);
+	int status = -1;
+	assert_true(engine_parse_wait(call.body, strlen(call.body), &status,
+		error, sizeof(error)));
+	assert_int_equal(status, 3);
+
+	snprintf(path, sizeof(path), "/containers/%s/logs?stdout=1", id);
+	request(&call, "GET", path, NULL);
+	assert_null(call.error);
+	assert_true(contains(call.body, call.body_len, "hello pocket"));
+
+	snprintf(path, sizeof(path), "/containers/%s?force=1", id);
+	request(&call, "DELETE", path, NULL);
+	assert_null(call.error);
+	snprintf(path, sizeof(path), "/containers/%s/json", id);
+	request(&call, "GET", path, NULL);
+	assert_int_equal(call.status, 404);
+	// The engine's own words come through.
+	assert_non_null(strstr(call.error, "HTTP 404"));
+	call_reset(&call);
+	call_reset(&events);
+}
+
+static void test_export_and_load(void **state) {
+	char archive[] = "/tmp/pwl-image-XXXXXX";
+	int fd = mkstemp(archive);
+	assert_true(fd >= 0);
+	FILE *f = fdopen(fd, "w+b");
+	struct call call = { 0 };
+	assert_non_null(engine_download(engine, "/images/" IMAGE "/get", f,
+		on_done, &call));
+	wait_for(&call, 60000);
+	assert_null(call.error);
+	fflush(f);
+	struct stat st;
+	fstat(fd, &st);
+	assert_true(st.st_size > 1000000);
+
+	request(&call, "DELETE", "/images/" IMAGE "?force=1", NULL);
+	assert_null(call.error);
+	rewind(f);
+	call_reset(&call);
+	assert_non_null(engine_upload(engine, "POST", "/images/load", f,
+		(uint64_t)st.st_size, "application/x-tar", on_progress, on_done,
+		&call));
+	wait_for(&call, 60000);
+	assert_null(call.error);
+	request(&call, "GET", "/images/" IMAGE "/json", NULL);
+	assert_null(call.error);
+	fclose(f);
+	unlink(archive);
+
+	// Not an image: refused with the engine's message, nothing changes.
+	f = tmpfile();
+	fputs("this is not a tar archive", f);
+	rewind(f);
+	call_reset(&call);
+	assert_non_null(engine_upload(engine, "POST", "/images/load", f, 25,
+		"application/x-tar", NULL, on_done, &call));
+	wait_for(&call, 30000);
+	assert_non_null(call.error);
+	fprintf(stderr, "bad archive: %s\n", call.error);
+	fclose(f);
+	call_reset(&call);
+}
+
+int main(void) {
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ping_and_negotiate),
+		cmocka_unit_test(test_import_image_with_progress),
+		cmocka_unit_test(test_container_lifecycle),
+		cmocka_unit_test(test_export_and_load),
+	};
+	const char *engine_name = getenv("ENGINE_NAME");
+	char group[64];
+	snprintf(group, sizeof(group), "engine-%s", engine_name ? engine_name :
+		"?");
+	return cmocka_run_group_tests_name(group, tests, setup, teardown);
+}
