@@ -266,12 +266,128 @@ static void test_export_and_load(void **state) {
 	call_reset(&call);
 }
 
+struct ticker {
+	struct wl_event_source *source;
+	long last;
+	long max_gap;
+	int ticks;
+};
+
+static int tick(void *data) {
+	struct ticker *t = data;
+	long now = now_ms();
+	if (t->last && now - t->last > t->max_gap) {
+		t->max_gap = now - t->last;
+	}
+	t->last = now;
+	t->ticks++;
+	wl_event_source_timer_update(t->source, 16);
+	return 0;
+}
+
+/* While a large archive is streamed to the engine, a 16 ms timer on the
+ * same loop keeps firing: the engine never blocks the loop. */
+static void test_loop_never_blocks_during_a_load(void **state) {
+	// A big image: the test rootfs plus 64 MiB of incompressible data.
+	char dir[] = "/tmp/pwl-big-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char cmd[1024];
+	snprintf(cmd, sizeof(cmd), "mkdir -p %s/root && tar -C %s/root -xf %s && "
+		"head -c 67108864 /dev/urandom > %s/root/blob && "
+		"tar -C %s/root -cf %s/big.tar .", dir, dir, getenv("TEST_ROOTFS"),
+		dir, dir, dir);
+	assert_int_equal(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "%s/big.tar", dir);
+	FILE *f = fopen(cmd, "rb");
+	assert_non_null(f);
+	struct stat st;
+	fstat(fileno(f), &st);
+
+	struct ticker t = { 0 };
+	t.source = wl_event_loop_add_timer(loop, tick, &t);
+	wl_event_source_timer_update(t.source, 16);
+	struct call call = { 0 };
+	assert_non_null(engine_upload(engine, "POST",
+		"/images/create?fromSrc=-&repo=pwl-big&tag=latest", f,
+		(uint64_t)st.st_size, "application/x-tar", on_progress, on_done,
+		&call));
+	wait_for(&call, 120000);
+	wl_event_source_remove(t.source);
+	fclose(f);
+	fprintf(stderr, "%lld MiB import: %d ticks, longest gap %ld ms\n",
+		(long long)(st.st_size >> 20), t.ticks, t.max_gap);
+	assert_null(call.error);
+	assert_true(t.ticks > 5);
+	assert_true(t.max_gap < 50);
+	struct call del = { 0 };
+	request(&del, "DELETE", "/images/pwl-big:latest?force=1", NULL);
+	call_reset(&del);
+	call_reset(&call);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* A socket that accepts and never answers: the request times out with an
+ * error, and the loop keeps running. */
+static void test_silent_engine_times_out(void **state) {
+	char path[] = "/tmp/pwl-silent-XXXXXX";
+	assert_non_null(mkdtemp(path));
+	char sock[128];
+	snprintf(sock, sizeof(sock), "%s/s.sock", path);
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	memcpy(addr.sun_path, sock, strlen(sock) + 1);
+	assert_int_equal(bind(fd, (struct sockaddr *)&addr, sizeof(addr)), 0);
+	assert_int_equal(listen(fd, 4), 0);
+
+	char address[160], error[256];
+	snprintf(address, sizeof(address), "unix://%s", sock);
+	struct engine *silent = engine_create(loop, address, error, sizeof(error));
+	assert_non_null(silent);
+	engine_set_timeout(silent, 500);
+	struct call call = { 0 };
+	long start = now_ms();
+	assert_non_null(engine_request(silent, "GET", "//_ping", NULL, on_done,
+		&call));
+	wait_for(&call, 5000);
+	assert_non_null(call.error);
+	assert_true(now_ms() - start < 3000);
+	assert_non_null(strstr(call.error, sock));
+	fprintf(stderr, "silent engine: %s\n", call.error);
+	call_reset(&call);
+	assert_int_equal(engine_pending(silent), 0);
+	engine_destroy(silent);
+	close(fd);
+	unlink(sock);
+	rmdir(path);
+}
+
+static void test_missing_engine_is_a_clear_error(void **state) {
+	char error[256];
+	struct engine *none = engine_create(loop, "unix:///nonexistent/e.sock",
+		error, sizeof(error));
+	assert_non_null(none);
+	struct call call = { 0 };
+	assert_non_null(engine_request(none, "GET", "//_ping", NULL, on_done,
+		&call));
+	wait_for(&call, 5000);
+	assert_non_null(call.error);
+	assert_non_null(strstr(call.error, "/nonexistent/e.sock"));
+	call_reset(&call);
+	engine_destroy(none);
+	assert_null(engine_create(loop, "http://x", error, sizeof(error)));
+	assert_non_null(strstr(error, "not an engine address"));
+}
+
 int main(void) {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ping_and_negotiate),
 		cmocka_unit_test(test_import_image_with_progress),
 		cmocka_unit_test(test_container_lifecycle),
 		cmocka_unit_test(test_export_and_load),
+		cmocka_unit_test(test_loop_never_blocks_during_a_load),
+		cmocka_unit_test(test_silent_engine_times_out),
+		cmocka_unit_test(test_missing_engine_is_a_clear_error),
 	};
 	const char *engine_name = getenv("ENGINE_NAME");
 	char group[64];
