@@ -858,7 +858,7 @@ static uint32_t parse_anchor(const char *text) {
 static int arg_int(const char *text) {
 	char *end;
 	long v = strtol(text, &end, 10);
-	if (*end != '\0' || v < -1000000000L || v > 1000000000L) {
+	if (*end != '\0' || v < INT32_MIN || v > INT32_MAX) {
 		fprintf(stderr, "not a number: %s\n", text);
 		exit(2);
 	}

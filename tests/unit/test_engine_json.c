@@ -1,0 +1,156 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "engine_json.h"
+
+#define LEN(s) strlen(s)
+
+static void test_version_docker_and_podman(void **state) {
+	struct engine_version_info info;
+	char err[256], chosen[16];
+	const char *docker = "{\"Platform\":{\"Name\":\"\"},\"Version\":"
+		"\"20.10.24\",\"ApiVersion\":\"1.41\",\"MinAPIVersion\":\"1.12\","
+		"\"Components\":[{\"Name\":\"Engine\"}]}";
+	assert_true(engine_parse_version(docker, LEN(docker), &info, err,
+		sizeof(err)));
+	assert_false(info.podman);
+	assert_string_equal(info.version, "20.10.24");
+	assert_true(engine_choose_api_version(&info, chosen, sizeof(chosen), err,
+		sizeof(err)));
+	assert_string_equal(chosen, "1.41");
+
+	const char *podman = "{\"Version\":\"4.3.1\",\"ApiVersion\":\"1.41\","
+		"\"MinAPIVersion\":\"1.24\",\"Components\":[{\"Name\":"
+		"\"Podman Engine\"}]}";
+	assert_true(engine_parse_version(podman, LEN(podman), &info, err,
+		sizeof(err)));
+	assert_true(info.podman);
+}
+
+static void test_version_choice(void **state) {
+	struct engine_version_info info = { .api_version = "1.43",
+		.min_api_version = "1.12" };
+	char err[256], chosen[16];
+	// A newer engine: our maximum.
+	assert_true(engine_choose_api_version(&info, chosen, sizeof(chosen), err,
+		sizeof(err)));
+	assert_string_equal(chosen, "1.41");
+	// An older one that still has what we need: its maximum.
+	struct engine_version_info old = { .api_version = "1.40" };
+	assert_true(engine_choose_api_version(&old, chosen, sizeof(chosen), err,
+		sizeof(err)));
+	assert_string_equal(chosen, "1.40");
+	// Too old, or a minimum above ours: refused with the numbers.
+	struct engine_version_info ancient = { .api_version = "1.39" };
+	assert_false(engine_choose_api_version(&ancient, chosen, sizeof(chosen),
+		err, sizeof(err)));
+	assert_non_null(strstr(err, "1.40"));
+	struct engine_version_info future = { .api_version = "1.50",
+		.min_api_version = "1.45" };
+	assert_false(engine_choose_api_version(&future, chosen, sizeof(chosen),
+		err, sizeof(err)));
+	struct engine_version_info junk = { .api_version = "v1" };
+	assert_false(engine_choose_api_version(&junk, chosen, sizeof(chosen),
+		err, sizeof(err)));
+	assert_non_null(strstr(err, "not a version"));
+}
+
+static void test_version_bad_input(void **state) {
+	struct engine_version_info info;
+	char err[256];
+	assert_false(engine_parse_version("{\"ApiVersion\":", 14, &info, err,
+		sizeof(err)));
+	assert_non_null(strstr(err, "malformed JSON"));
+	assert_false(engine_parse_version("{\"ApiVersion\":1.41}", 19, &info, err,
+		sizeof(err)));
+	assert_non_null(strstr(err, "no ApiVersion"));
+	assert_false(engine_parse_version("[]", 2, &info, err, sizeof(err)));
+	assert_false(engine_parse_version("", 0, &info, err, sizeof(err)));
+}
+
+static void test_events(void **state) {
+	struct engine_event ev;
+	const char *docker = "{\"status\":\"die\",\"id\":\"abc\",\"Type\":"
+		"\"container\",\"Action\":\"die\",\"Actor\":{\"ID\":\"abc123\","
+		"\"Attributes\":{\"exitCode\":\"3\",\"name\":\"app\"}}}";
+	assert_true(engine_parse_event(docker, LEN(docker), &ev));
+	assert_int_equal(ev.kind, ENGINE_EVENT_DIE);
+	assert_string_equal(ev.id, "abc123");
+	assert_string_equal(ev.name, "app");
+	assert_int_equal(ev.exit_code, 3);
+	const char *podman = "{\"Type\":\"container\",\"Action\":\"died\","
+		"\"Actor\":{\"ID\":\"f00\",\"Attributes\":{\"containerExitCode\":"
+		"\"137\"}}}";
+	assert_true(engine_parse_event(podman, LEN(podman), &ev));
+	assert_int_equal(ev.kind, ENGINE_EVENT_DIE);
+	assert_int_equal(ev.exit_code, 137);
+	const char *start = "{\"Type\":\"container\",\"Action\":\"start\","
+		"\"Actor\":{\"ID\":\"f00\"}}";
+	assert_true(engine_parse_event(start, LEN(start), &ev));
+	assert_int_equal(ev.kind, ENGINE_EVENT_START);
+	assert_int_equal(ev.exit_code, -1);
+	const char *image = "{\"Type\":\"image\",\"Action\":\"pull\"}";
+	assert_true(engine_parse_event(image, LEN(image), &ev));
+	assert_int_equal(ev.kind, ENGINE_EVENT_OTHER);
+	const char *bad_code = "{\"Action\":\"die\",\"Actor\":{\"Attributes\":"
+		"{\"exitCode\":\"lots\"}}}";
+	assert_true(engine_parse_event(bad_code, LEN(bad_code), &ev));
+	assert_int_equal(ev.exit_code, -1);
+	assert_false(engine_parse_event("{\"Action\":", 10, &ev));
+	assert_false(engine_parse_event("42", 2, &ev));
+}
+
+static void test_errors_and_streams(void **state) {
+	char out[256];
+	const char *msg = "{\"message\":\"No such container: x\"}";
+	assert_true(engine_parse_error_message(msg, LEN(msg), out, sizeof(out)));
+	assert_string_equal(out, "No such container: x");
+	assert_false(engine_parse_error_message("<html>", 6, out, sizeof(out)));
+	assert_false(engine_parse_error_message("", 0, out, sizeof(out)));
+	const char *stream = "{\"status\":\"Loading layer\"}\n"
+		"{\"errorDetail\":{\"message\":\"unexpected EOF\"},\"error\":"
+		"\"unexpected EOF\"}\n";
+	assert_true(engine_parse_stream_error(stream, LEN(stream), out,
+		sizeof(out)));
+	assert_string_equal(out, "unexpected EOF");
+	const char *ok = "{\"stream\":\"Loaded image: x:latest\\n\"}\n";
+	assert_false(engine_parse_stream_error(ok, LEN(ok), out, sizeof(out)));
+	assert_false(engine_parse_stream_error("\x01\x00\x00", 3, out,
+		sizeof(out)));
+}
+
+static void test_id_and_wait(void **state) {
+	char id[80], err[256];
+	int status;
+	const char *created = "{\"Id\":\"deadbeef\",\"Warnings\":[]}";
+	assert_true(engine_parse_id(created, LEN(created), id, sizeof(id), err,
+		sizeof(err)));
+	assert_string_equal(id, "deadbeef");
+	assert_false(engine_parse_id("{\"Id\":\"\"}", 9, id, sizeof(id), err,
+		sizeof(err)));
+	assert_false(engine_parse_id("{\"Id\":5}", 8, id, sizeof(id), err,
+		sizeof(err)));
+	assert_true(engine_parse_wait("{\"StatusCode\":3}", 16, &status, err,
+		sizeof(err)));
+	assert_int_equal(status, 3);
+	assert_false(engine_parse_wait("{\"StatusCode\":\"3\"}", 18, &status, err,
+		sizeof(err)));
+	assert_non_null(strstr(err, "StatusCode"));
+	assert_false(engine_parse_wait("{\"Status", 8, &status, err, sizeof(err)));
+}
+
+int main(void) {
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_version_docker_and_podman),
+		cmocka_unit_test(test_version_choice),
+		cmocka_unit_test(test_version_bad_input),
+		cmocka_unit_test(test_events),
+		cmocka_unit_test(test_errors_and_streams),
+		cmocka_unit_test(test_id_and_wait),
+	};
+	return cmocka_run_group_tests_name("engine_json", tests, NULL, NULL);
+}
