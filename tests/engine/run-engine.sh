@@ -59,6 +59,7 @@ fi
 
 # The test image: a static busybox and a few of its applets.
 mkdir -p "$dir/rootfs/bin" "$dir/rootfs/tmp"
+chmod 1777 "$dir/rootfs/tmp"
 cp "$(command -v busybox)" "$dir/rootfs/bin/busybox"
 for applet in sh echo sleep cat ls env id touch; do
 	ln -s busybox "$dir/rootfs/bin/$applet"

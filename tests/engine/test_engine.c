@@ -21,6 +21,7 @@
 
 #include "engine.h"
 #include "engine_json.h"
+#include "spec.h"
 
 #define IMAGE "pwl-test:latest"
 
@@ -379,12 +380,96 @@ static void test_missing_engine_is_a_clear_error(void **state) {
 	assert_non_null(strstr(error, "not an engine address"));
 }
 
+/* The hardened spec the launch path will use, on a real engine. */
+static void test_hardened_spec(void **state) {
+	char data[] = "/tmp/pwl-data-XXXXXX";
+	assert_non_null(mkdtemp(data));
+	const char *cmd[] = { "/bin/sh", "-c",
+		"id -u > /data/uid; echo ok > /data/out; touch /etc/x 2>/dev/null "
+		"&& echo writable > /data/root; touch /tmp/t && echo tmp > /data/tmp",
+		NULL };
+	const char *env[] = { "WAYLAND_DISPLAY=wayland-0", NULL };
+	const char *tmpfs[] = { "/tmp", NULL };
+	struct spec_bind binds[] = { { data, "/data", false } };
+	struct spec_kv labels[] = { { "io.pocketwl.app", "test" } };
+	struct container_spec spec = {
+		.image = IMAGE, .command = cmd, .env = env, .user = "1234:1234",
+		.binds = binds, .binds_len = 1, .tmpfs = tmpfs,
+		.read_only_rootfs = true, .cap_drop_all = true,
+		.no_new_privileges = true, .network_mode = "none",
+		.labels = labels, .labels_len = 1, .memory_bytes = 256 << 20,
+		.pids_limit = 128,
+	};
+	chmod(data, 0777);
+	char error[256];
+	char *json = spec_to_json(&spec, error, sizeof(error));
+	assert_non_null(json);
+	struct call call = { 0 };
+	request(&call, "POST", "/containers/create?name=pwl-hardened", json);
+	free(json);
+	assert_null(call.error);
+	char id[80];
+	assert_true(engine_parse_id(call.body, call.body_len, id, sizeof(id),
+		error, sizeof(error)));
+	char path[256];
+	snprintf(path, sizeof(path), "/containers/%s/start", id);
+	request(&call, "POST", path, NULL);
+	assert_null(call.error);
+	snprintf(path, sizeof(path), "/containers/%s/wait", id);
+	request(&call, "POST", path, NULL);
+	assert_null(call.error);
+
+	snprintf(path, sizeof(path), "/containers/%s/json", id);
+	request(&call, "GET", path, NULL);
+	assert_null(call.error);
+	struct json_object *inspect = json_tokener_parse(call.body);
+	struct json_object *hc = json_object_object_get(inspect, "HostConfig");
+	assert_true(json_object_get_boolean(
+		json_object_object_get(hc, "ReadonlyRootfs")));
+	assert_string_equal(json_object_get_string(
+		json_object_object_get(hc, "NetworkMode")), "none");
+	assert_int_equal(json_object_get_int64(
+		json_object_object_get(hc, "PidsLimit")), 128);
+	assert_int_equal(json_object_get_int64(
+		json_object_object_get(hc, "Memory")), 256 << 20);
+	json_object_put(inspect);
+
+	// What ran inside: our uid, the bind writable, the root not, /tmp yes.
+	char file[256], buf[64] = "";
+	snprintf(file, sizeof(file), "%s/uid", data);
+	FILE *f = fopen(file, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(buf, sizeof(buf), f));
+	fclose(f);
+	assert_string_equal(buf, "1234\n");
+	snprintf(file, sizeof(file), "%s/root", data);
+	assert_int_equal(access(file, F_OK), -1);
+	snprintf(file, sizeof(file), "%s/tmp", data);
+	assert_int_equal(access(file, F_OK), 0);
+
+	snprintf(path, sizeof(path), "/containers/%s?force=1", id);
+	request(&call, "DELETE", path, NULL);
+
+	// A bind of a missing host path is an error, not a new directory.
+	struct spec_bind missing[] = { { "/nonexistent/pwl-data", "/data",
+		false } };
+	spec.binds = missing;
+	assert_null(spec_to_json(&spec, error, sizeof(error)));
+	assert_string_equal(error,
+		"bind source /nonexistent/pwl-data does not exist");
+	assert_int_equal(access("/nonexistent/pwl-data", F_OK), -1);
+	call_reset(&call);
+	snprintf(file, sizeof(file), "rm -rf %s", data);
+	assert_int_equal(system(file), 0);
+}
+
 int main(void) {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ping_and_negotiate),
 		cmocka_unit_test(test_import_image_with_progress),
 		cmocka_unit_test(test_container_lifecycle),
 		cmocka_unit_test(test_export_and_load),
+		cmocka_unit_test(test_hardened_spec),
 		cmocka_unit_test(test_loop_never_blocks_during_a_load),
 		cmocka_unit_test(test_silent_engine_times_out),
 		cmocka_unit_test(test_missing_engine_is_a_clear_error),

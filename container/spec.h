@@ -1,0 +1,53 @@
+#ifndef POCKET_SPEC_H
+#define POCKET_SPEC_H
+
+/* What a container is made of, in our words; spec_to_json() turns it into
+ * the body of POST /containers/create that Docker 20.10+ and Podman 4 both
+ * accept. Binds use Mounts with Type=bind: a missing host path is then an
+ * error, where the old Binds field silently creates a directory. */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct spec_bind {
+	const char *source; // host path
+	const char *target; // path in the container
+	bool read_only;
+};
+
+struct spec_kv {
+	const char *key;
+	const char *value;
+};
+
+struct container_spec {
+	const char *image;
+	const char *const *command; // NULL-terminated; NULL: the image's
+	const char *const *env; // "NAME=value", NULL-terminated; may be NULL
+	const char *user; // "uid:gid"; may be NULL
+	const struct spec_bind *binds;
+	size_t binds_len;
+	const char *const *devices; // host device paths; may be NULL
+	const char *const *tmpfs; // container paths; may be NULL
+	bool read_only_rootfs;
+	bool cap_drop_all;
+	bool no_new_privileges;
+	const char *network_mode; // "none", "bridge"...; may be NULL
+	const struct spec_kv *labels;
+	size_t labels_len;
+	int64_t memory_bytes; // 0: no limit
+	int64_t pids_limit; // 0: no limit
+	/* 0: the engine's default. Podman 4.3 with runc cannot apply explicit
+	 * ulimits once every capability is dropped (RLIMIT_NPROC fails). */
+	int64_t nofile;
+	bool auto_remove;
+};
+
+/** Returns a newly allocated JSON body, or NULL with `error` filled when
+ * the spec is incomplete (no image, a relative or missing bind source...).
+ * Bind sources are checked here, on the host, because Podman 4.3 would
+ * create a missing one. */
+char *spec_to_json(const struct container_spec *spec, char *error,
+	size_t error_len);
+
+#endif
