@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <wayland-server-core.h>
 
 #include "engine_json.h"
@@ -48,6 +49,7 @@ struct engine {
 	char *cert_dir;
 	char *api_version; // may be NULL
 	long timeout_ms;
+	bool *alive; // set while callbacks run; cleared by engine_destroy
 };
 
 /* One fd curl wants watched. */
@@ -246,9 +248,16 @@ static void finish(struct engine_request *req, CURLcode code) {
 	char error[1024];
 	const char *err = NULL;
 	if (code != CURLE_OK) {
+		struct stat st;
 		if (req->overflow) {
 			set_error(error, sizeof(error), "the engine's answer is larger "
 				"than %u MiB", MAX_BODY >> 20);
+		} else if (code == CURLE_COULDNT_CONNECT && req->engine->socket_path) {
+			// curl would speak of "localhost port 80": say what it means.
+			bool exists = stat(req->engine->socket_path, &st) == 0;
+			set_error(error, sizeof(error), "%s: %s", req->engine->address,
+				exists ? "nothing answers on this socket" :
+				"no such socket");
 		} else {
 			set_error(error, sizeof(error), "%s: %s", req->engine->address,
 				req->curl_error[0] ? req->curl_error :
@@ -278,27 +287,33 @@ static void finish(struct engine_request *req, CURLcode code) {
 		req->line(req->data, req->body, req->body_len);
 		req->body_len = 0;
 	}
-	struct engine_response res = {
-		.status = status,
-		.body = req->body ? req->body : "",
-		.body_len = req->body_len,
-		.error = err,
-	};
+	// The request goes before the callback runs: the callback may start
+	// requests, cancel others or destroy the engine.
+	char *body = req->body;
+	size_t body_len = req->body_len;
+	req->body = NULL;
 	engine_done_fn done = req->done;
 	void *data = req->data;
-	// Detach first: the callback may cancel, start or destroy anything.
-	wl_list_remove(&req->link);
-	wl_list_init(&req->link);
+	request_free(req);
+	struct engine_response res = {
+		.status = status,
+		.body = body ? body : "",
+		.body_len = body_len,
+		.error = err,
+	};
 	if (done) {
 		done(data, &res);
 	}
-	request_free(req);
+	free(body);
 }
 
 static void check_done(struct engine *engine) {
 	CURLMsg *msg;
 	int left;
-	while ((msg = curl_multi_info_read(engine->multi, &left))) {
+	// A callback may destroy the engine: then stop touching it.
+	bool alive = true;
+	engine->alive = &alive;
+	while (alive && (msg = curl_multi_info_read(engine->multi, &left))) {
 		if (msg->msg != CURLMSG_DONE) {
 			continue;
 		}
@@ -308,6 +323,9 @@ static void check_done(struct engine *engine) {
 		if (req) {
 			finish(req, code);
 		}
+	}
+	if (alive) {
+		engine->alive = NULL;
 	}
 }
 
@@ -569,6 +587,9 @@ struct engine *engine_create(struct wl_event_loop *loop, const char *address,
 void engine_destroy(struct engine *engine) {
 	if (!engine) {
 		return;
+	}
+	if (engine->alive) {
+		*engine->alive = false;
 	}
 	struct engine_request *req, *tmp;
 	wl_list_for_each_safe(req, tmp, &engine->requests, link) {

@@ -26,8 +26,12 @@ struct engine_response {
 	const char *error;
 };
 
+/* Called once per request, after the request is gone: it may start new
+ * requests, cancel others or destroy the engine. */
 typedef void (*engine_done_fn)(void *data, const struct engine_response *res);
-/* Streaming: called for every complete line (JSON object) received. */
+/* Streaming: called for every complete line (JSON object) received, from
+ * inside libcurl: it must not cancel its own request nor destroy the
+ * engine (do that from `done`, or on a later turn of the loop). */
 typedef void (*engine_line_fn)(void *data, const char *line, size_t len);
 /* Uploads: bytes sent so far and in all. */
 typedef void (*engine_progress_fn)(void *data, uint64_t sent, uint64_t total);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine_cmd.h"
 #include "ipc_client.h"
 
 #define TIMEOUT_MS 5000
@@ -24,7 +25,10 @@ static void usage(FILE *f) {
 		"  apps [--json]          list app instances\n"
 		"  quit                   end the session\n"
 		"  version                show the compositor's version\n"
-		"  raw JSON               send a request as it is, print the reply\n");
+		"  raw JSON               send a request as it is, print the reply\n"
+		"  engine [--engine ADDRESS] [--start]\n"
+		"                         find the container engine (--start: run a\n"
+		"                         private podman service if none answers)\n");
 }
 
 static bool has_flag(int argc, char *argv[], const char *flag) {
@@ -219,6 +223,10 @@ int main(int argc, char *argv[]) {
 	if (i >= argc || !strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 		usage(i >= argc ? stderr : stdout);
 		return i >= argc ? 2 : 0;
+	}
+	// Engine commands talk to the engine, not to the session.
+	if (!strcmp(argv[i], "engine")) {
+		return engine_command(argc - i, argv + i);
 	}
 	struct json_object *request = build_request(argc - i, argv + i);
 	if (!request) {

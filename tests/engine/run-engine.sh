@@ -66,5 +66,5 @@ for applet in sh echo sleep cat ls env id touch; do
 done
 tar -C "$dir/rootfs" -cf "$dir/rootfs.tar" .
 
-ENGINE_NAME=$engine ENGINE_ADDRESS=unix://$dir/engine.sock \
+ENGINE_NAME=$engine ENGINE_ADDRESS=unix://$dir/engine.sock ENGINE_PID=$pid \
 	TEST_ROOTFS=$dir/rootfs.tar "$binary"

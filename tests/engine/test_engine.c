@@ -13,13 +13,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 #include <wayland-server-core.h>
 
 #include "engine.h"
+#include "discovery.h"
 #include "engine_json.h"
 #include "spec.h"
 
@@ -463,6 +466,173 @@ static void test_hardened_spec(void **state) {
 	assert_int_equal(system(file), 0);
 }
 
+struct found {
+	bool done;
+	struct engine *engine;
+	char error[4800];
+};
+
+static void on_found(void *data, struct engine *e, const char *error) {
+	struct found *f = data;
+	f->done = true;
+	f->engine = e;
+	snprintf(f->error, sizeof(f->error), "%s", error ? error : "");
+}
+
+static void discover_with(struct found *f, const char *explicit_address) {
+	memset(f, 0, sizeof(*f));
+	engine_discover(loop, explicit_address, on_found, f);
+	long deadline = now_ms() + 20000;
+	while (!f->done && now_ms() < deadline) {
+		wl_event_loop_dispatch(loop, 50);
+	}
+	assert_true(f->done);
+}
+
+static void test_discovery(void **state) {
+	struct found f;
+	// $DOCKER_HOST is found and its API version negotiated.
+	setenv("DOCKER_HOST", getenv("ENGINE_ADDRESS"), 1);
+	discover_with(&f, "unix:///nonexistent/first.sock");
+	assert_non_null(f.engine);
+	assert_string_equal(engine_address(f.engine), getenv("ENGINE_ADDRESS"));
+	assert_string_equal(engine_api_version(f.engine), "1.41");
+	engine_destroy(f.engine);
+
+	// Nothing answers: every place tried is named, with what to do.
+	setenv("DOCKER_HOST", "unix:///nonexistent/docker-host.sock", 1);
+	setenv("XDG_RUNTIME_DIR", "/nonexistent/runtime", 1);
+	discover_with(&f, "unix:///nonexistent/explicit.sock");
+	unsetenv("DOCKER_HOST");
+	if (f.engine) {
+		// A system engine answered at a standard place: fine, but then
+		// this machine cannot show the error.
+		fprintf(stderr, "a system engine answered at %s\n",
+			engine_address(f.engine));
+		engine_destroy(f.engine);
+		return;
+	}
+	assert_non_null(strstr(f.error, "/nonexistent/explicit.sock"));
+	assert_non_null(strstr(f.error, "/nonexistent/docker-host.sock"));
+	assert_non_null(strstr(f.error,
+		"/nonexistent/runtime/podman/podman.sock"));
+	assert_non_null(strstr(f.error, "/var/run/docker.sock"));
+	assert_non_null(strstr(f.error, "systemctl --user start podman.socket"));
+	assert_non_null(strstr(f.error, "pocketctl engine --start"));
+}
+
+/* A tiny fake engine, for answers a real one cannot be made to give: it
+ * accepts one connection, reads the request and sends `reply` as is. */
+static pid_t fake_engine(const char *sock, const char *reply) {
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	memcpy(addr.sun_path, sock, strlen(sock) + 1);
+	unlink(sock);
+	assert_int_equal(bind(fd, (struct sockaddr *)&addr, sizeof(addr)), 0);
+	assert_int_equal(listen(fd, 4), 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		int c = accept(fd, NULL, NULL);
+		char buf[4096];
+		ssize_t n = read(c, buf, sizeof(buf));
+		(void)n;
+		ssize_t w = write(c, reply, strlen(reply));
+		(void)w;
+		close(c);
+		_exit(0);
+	}
+	close(fd);
+	return pid;
+}
+
+static void fake_request(const char *reply, struct call *call) {
+	char sock[] = "/tmp/pwl-fake.sock";
+	pid_t pid = fake_engine(sock, reply);
+	char error[256];
+	struct engine *fake = engine_create(loop, "unix:///tmp/pwl-fake.sock",
+		error, sizeof(error));
+	assert_non_null(fake);
+	engine_set_api_version(fake, "1.41");
+	memset(call, 0, sizeof(*call));
+	assert_non_null(engine_request(fake, "POST", "/containers/create", "{}",
+		on_done, call));
+	wait_for(call, 10000);
+	engine_destroy(fake);
+	waitpid(pid, NULL, 0);
+	unlink(sock);
+}
+
+static void test_malformed_answers(void **state) {
+	struct call call;
+	char id[80], error[256];
+	// Truncated JSON with a 2xx: the parser says so.
+	fake_request("HTTP/1.1 201 Created\r\nContent-Length: 6\r\n\r\n{\"Id\":",
+		&call);
+	if (call.error) {
+		fprintf(stderr, "fake: %s\n", call.error);
+	}
+	assert_null(call.error);
+	assert_false(engine_parse_id(call.body, call.body_len, id, sizeof(id),
+		error, sizeof(error)));
+	assert_non_null(strstr(error, "malformed JSON"));
+	call_reset(&call);
+	// The connection drops before the promised body.
+	fake_request("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{}", &call);
+	assert_non_null(call.error);
+	call_reset(&call);
+	// An error status with a non-JSON body.
+	fake_request("HTTP/1.1 500 Oops\r\nContent-Length: 5\r\n\r\n<html>",
+		&call);
+	assert_non_null(call.error);
+	assert_non_null(strstr(call.error, "HTTP 500"));
+	call_reset(&call);
+	// Not HTTP at all.
+	fake_request("garbage\r\n\r\n", &call);
+	assert_non_null(call.error);
+	call_reset(&call);
+}
+
+/* The engine dies while a wait and an upload are under way: both end with
+ * an error, and the loop goes on. Runs last: the engine is gone after. */
+static void test_engine_killed_mid_request(void **state) {
+	struct call call = { 0 };
+	const char *spec = "{\"Image\":\"" IMAGE "\",\"Cmd\":[\"sleep\","
+		"\"3\"],\"HostConfig\":{\"AutoRemove\":true}}";
+	request(&call, "POST", "/containers/create?name=pwl-killed", spec);
+	char id[80], error[256], path[256];
+	assert_true(engine_parse_id(call.body, call.body_len, id, sizeof(id),
+		error, sizeof(error)));
+	snprintf(path, sizeof(path), "/containers/%s/start", id);
+	request(&call, "POST", path, NULL);
+	assert_null(call.error);
+
+	struct call wait = { 0 }, upload = { 0 };
+	snprintf(path, sizeof(path), "/containers/%s/wait", id);
+	assert_non_null(engine_request(engine, "POST", path, NULL, on_done,
+		&wait));
+	// An endless upload: a pipe we keep feeding.
+	FILE *zero = fopen("/dev/zero", "rb");
+	assert_non_null(engine_upload(engine, "POST", "/images/load", zero,
+		1ull << 40, "application/x-tar", NULL, on_done, &upload));
+	long until = now_ms() + 500;
+	while (now_ms() < until) {
+		wl_event_loop_dispatch(loop, 50);
+	}
+	pid_t pid = (pid_t)atoi(getenv("ENGINE_PID"));
+	assert_int_equal(kill(pid, SIGKILL), 0);
+	wait_for(&wait, 10000);
+	wait_for(&upload, 10000);
+	fprintf(stderr, "killed engine: wait: %s; upload: %s\n", wait.error,
+		upload.error);
+	assert_non_null(wait.error);
+	assert_non_null(upload.error);
+	assert_int_equal(engine_pending(engine), 0);
+	fclose(zero);
+	call_reset(&wait);
+	call_reset(&upload);
+	call_reset(&call);
+}
+
 int main(void) {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ping_and_negotiate),
@@ -473,6 +643,9 @@ int main(void) {
 		cmocka_unit_test(test_loop_never_blocks_during_a_load),
 		cmocka_unit_test(test_silent_engine_times_out),
 		cmocka_unit_test(test_missing_engine_is_a_clear_error),
+		cmocka_unit_test(test_discovery),
+		cmocka_unit_test(test_malformed_answers),
+		cmocka_unit_test(test_engine_killed_mid_request),
 	};
 	const char *engine_name = getenv("ENGINE_NAME");
 	char group[64];

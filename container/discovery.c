@@ -1,0 +1,179 @@
+#include "discovery.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "engine_json.h"
+
+#define MAX_CANDIDATES 5
+#define PING_TIMEOUT_MS 3000
+
+struct discovery {
+	struct wl_event_loop *loop;
+	char *candidates[MAX_CANDIDATES];
+	int ncandidates, next;
+	struct engine *engine; // the one being tried
+	char tried[4096]; // "address (reason); ..."
+	discovery_done_fn done;
+	void *data;
+};
+
+struct connecting {
+	struct engine *engine;
+	discovery_done_fn done;
+	void *data;
+};
+
+static void add_candidate(struct discovery *d, const char *address) {
+	if (!address || !address[0] || d->ncandidates == MAX_CANDIDATES) {
+		return;
+	}
+	for (int i = 0; i < d->ncandidates; i++) {
+		if (!strcmp(d->candidates[i], address)) {
+			return;
+		}
+	}
+	d->candidates[d->ncandidates] = strdup(address);
+	if (d->candidates[d->ncandidates]) {
+		d->ncandidates++;
+	}
+}
+
+static void add_path(struct discovery *d, const char *path) {
+	char address[4200];
+	snprintf(address, sizeof(address), "unix://%s", path);
+	add_candidate(d, address);
+}
+
+static void discovery_free(struct discovery *d) {
+	for (int i = 0; i < d->ncandidates; i++) {
+		free(d->candidates[i]);
+	}
+	free(d);
+}
+
+static void note_failure(struct discovery *d, const char *address,
+		const char *why) {
+	size_t len = strlen(d->tried);
+	snprintf(d->tried + len, sizeof(d->tried) - len, "%s%s (%s)",
+		len ? "; " : "", address, why);
+}
+
+static void try_next(struct discovery *d);
+
+static void handle_connected(void *data, struct engine *engine,
+		const char *error) {
+	struct discovery *d = data;
+	if (engine) {
+		d->engine = NULL;
+		d->done(d->data, engine, NULL);
+		discovery_free(d);
+		return;
+	}
+	note_failure(d, engine_address(d->engine), error);
+	engine_destroy(d->engine);
+	d->engine = NULL;
+	try_next(d);
+}
+
+static void handle_ping(void *data, const struct engine_response *res) {
+	struct discovery *d = data;
+	if (res->error) {
+		const char *why = res->error;
+		// curl's message starts with the address, which we print anyway.
+		const char *colon = strstr(why, ": ");
+		note_failure(d, engine_address(d->engine), colon ? colon + 2 : why);
+		engine_destroy(d->engine);
+		d->engine = NULL;
+		try_next(d);
+		return;
+	}
+	engine_set_timeout(d->engine, 0);
+	engine_connect(d->engine, handle_connected, d);
+}
+
+static void try_next(struct discovery *d) {
+	while (d->next < d->ncandidates) {
+		const char *address = d->candidates[d->next++];
+		char error[512];
+		d->engine = engine_create(d->loop, address, error, sizeof(error));
+		if (!d->engine) {
+			note_failure(d, address, error);
+			continue;
+		}
+		engine_set_timeout(d->engine, PING_TIMEOUT_MS);
+		if (engine_request(d->engine, "GET", "//_ping", NULL, handle_ping, d)) {
+			return;
+		}
+		note_failure(d, address, "out of memory");
+		engine_destroy(d->engine);
+		d->engine = NULL;
+	}
+	char error[4600];
+	snprintf(error, sizeof(error), "no container engine answered. Tried: "
+		"%s. Start one: 'systemctl --user start podman.socket' (Podman), "
+		"'sudo systemctl start docker' (Docker), or 'pocketctl engine "
+		"--start' for a private Podman service", d->tried);
+	d->done(d->data, NULL, error);
+	discovery_free(d);
+}
+
+void engine_discover(struct wl_event_loop *loop, const char *explicit_address,
+		discovery_done_fn done, void *data) {
+	struct discovery *d = calloc(1, sizeof(*d));
+	if (!d) {
+		done(data, NULL, "out of memory");
+		return;
+	}
+	d->loop = loop;
+	d->done = done;
+	d->data = data;
+	add_candidate(d, explicit_address);
+	add_candidate(d, getenv("DOCKER_HOST"));
+	const char *runtime = getenv("XDG_RUNTIME_DIR");
+	if (runtime && runtime[0]) {
+		char path[4096];
+		snprintf(path, sizeof(path), "%s/podman/podman.sock", runtime);
+		add_path(d, path);
+	}
+	add_path(d, "/run/podman/podman.sock");
+	add_path(d, "/var/run/docker.sock");
+	try_next(d);
+}
+
+static void handle_version(void *data, const struct engine_response *res) {
+	struct connecting *c = data;
+	char error[512], version[16];
+	struct engine_version_info info;
+	if (res->error) {
+		snprintf(error, sizeof(error), "%s", res->error);
+	} else if (engine_parse_version(res->body, res->body_len, &info, error,
+			sizeof(error)) && engine_choose_api_version(&info, version,
+			sizeof(version), error, sizeof(error))) {
+		engine_set_api_version(c->engine, version);
+		c->done(c->data, c->engine, NULL);
+		free(c);
+		return;
+	}
+	c->done(c->data, NULL, error);
+	free(c);
+}
+
+void engine_connect(struct engine *engine, discovery_done_fn done,
+		void *data) {
+	struct connecting *c = calloc(1, sizeof(*c));
+	if (!c) {
+		done(data, NULL, "out of memory");
+		return;
+	}
+	c->engine = engine;
+	c->done = done;
+	c->data = data;
+	// Read without a version prefix: this is how we learn the version.
+	if (!engine_request(engine, "GET", "//version", NULL, handle_version, c)) {
+		free(c);
+		done(data, NULL, "out of memory");
+	}
+}
