@@ -15,6 +15,8 @@ packages=(
 	# test and compare
 	foot weston wayland-utils grim sway cage
 	podman runc docker.io busybox-static curl uidmap
+	# fuzzing
+	clang libclang-rt-14-dev
 )
 
 missing=()

@@ -26,6 +26,31 @@ log="$builddir/meson-logs/testlog.txt"
 passed=$(grep -cE '^\[       OK \]' "$log")
 # cmocka names a failed test twice (where it fails and in its summary).
 failed=$(grep -E '^\[  FAILED  \] [a-z0-9_]+$' "$log" | sort -u | wc -l)
+
+# libFuzzer on the engine answer parsers, for a bounded time.
+fuzz_seconds=${FUZZ_SECONDS:-30}
+fuzzdir=${FUZZ_BUILDDIR:-build-fuzz}
+if { [ -d "$fuzzdir" ] || CC=clang meson setup "$fuzzdir" -Dfuzz=true \
+		-Dtests=false >/dev/null; } &&
+		ninja -C "$fuzzdir" container/fuzz/fuzz-engine-json >/dev/null; then
+	corpus=$(mktemp -d)
+	cp container/fuzz/corpus/* "$corpus/"
+	if "$fuzzdir/container/fuzz/fuzz-engine-json" -max_total_time="$fuzz_seconds" \
+			"$corpus" > "$fuzzdir/fuzz.log" 2>&1; then
+		echo "fuzz-engine-json: $(grep -E 'DONE' "$fuzzdir/fuzz.log" | tail -n 1)"
+		passed=$((passed + 1))
+	else
+		echo "fuzz-engine-json: FAILED, see $fuzzdir/fuzz.log"
+		tail -n 30 "$fuzzdir/fuzz.log"
+		failed=$((failed + 1))
+		status=1
+	fi
+	rm -rf "$corpus"
+else
+	echo "fuzz-engine-json: could not be built"
+	failed=$((failed + 1))
+	status=1
+fi
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
 	# A program died before cmocka could report: count it as a failure.
 	failed=1
