@@ -24,6 +24,7 @@
 #include "engine.h"
 #include "discovery.h"
 #include "engine_json.h"
+#include "engine_ops.h"
 #include "spec.h"
 
 #define IMAGE "pwl-test:latest"
@@ -521,6 +522,77 @@ static void test_discovery(void **state) {
 	assert_non_null(strstr(f.error, "pocketctl engine --start"));
 }
 
+static void op(struct call *call, struct engine_request *req) {
+	assert_non_null(req);
+	wait_for(call, 30000);
+}
+
+static void test_typed_operations(void **state) {
+	struct call call = { 0 };
+	char error[256], id[80];
+	const char *cmd[] = { "/bin/sh", "-c", "echo typed; sleep 1", NULL };
+	struct spec_kv labels[] = { { "io.pocketwl.session", "typed-test" } };
+	struct container_spec spec = { .image = IMAGE, .command = cmd,
+		.labels = labels, .labels_len = 1 };
+	op(&call, engine_container_create(engine, "pwl-typed", &spec, on_done,
+		&call, error, sizeof(error)));
+	assert_null(call.error);
+	assert_true(engine_parse_id(call.body, call.body_len, id, sizeof(id),
+		error, sizeof(error)));
+	call_reset(&call);
+	op(&call, engine_container_list(engine, "io.pocketwl.session",
+		"typed-test", on_done, &call, error, sizeof(error)));
+	assert_null(call.error);
+	assert_non_null(strstr(call.body, id));
+	call_reset(&call);
+	op(&call, engine_container_op(engine, "start", id, on_done, &call, error,
+		sizeof(error)));
+	assert_null(call.error);
+	call_reset(&call);
+	op(&call, engine_container_stop(engine, id, 1, on_done, &call, error,
+		sizeof(error)));
+	assert_null(call.error);
+	call_reset(&call);
+	op(&call, engine_container_op(engine, "wait", id, on_done, &call, error,
+		sizeof(error)));
+	assert_null(call.error);
+	call_reset(&call);
+	op(&call, engine_container_op(engine, "logs", id, on_done, &call, error,
+		sizeof(error)));
+	assert_true(contains(call.body, call.body_len, "typed"));
+	call_reset(&call);
+	// Killing a stopped container: the engine refuses, in its words.
+	op(&call, engine_container_kill(engine, id, "SIGTERM", on_done, &call,
+		error, sizeof(error)));
+	assert_non_null(call.error);
+	call_reset(&call);
+	op(&call, engine_container_op(engine, "remove", id, on_done, &call,
+		error, sizeof(error)));
+	assert_null(call.error);
+	call_reset(&call);
+	op(&call, engine_container_list(engine, "io.pocketwl.session",
+		"typed-test", on_done, &call, error, sizeof(error)));
+	assert_null(strstr(call.body, id));
+	call_reset(&call);
+	op(&call, engine_image_inspect(engine, IMAGE, on_done, &call, error,
+		sizeof(error)));
+	assert_null(call.error);
+	call_reset(&call);
+	op(&call, engine_image_list(engine, on_done, &call, error,
+		sizeof(error)));
+	assert_null(call.error);
+	call_reset(&call);
+	// Names that could walk the API are refused before any request.
+	assert_null(engine_image_inspect(engine, "../../containers/x", on_done,
+		&call, error, sizeof(error)));
+	assert_non_null(strstr(error, "is not an image"));
+	assert_null(engine_container_op(engine, "start", "a b?c", on_done, &call,
+		error, sizeof(error)));
+	assert_null(engine_container_op(engine, "explode", "x", on_done, &call,
+		error, sizeof(error)));
+	assert_false(call.done);
+}
+
 /* A tiny fake engine, for answers a real one cannot be made to give: it
  * accepts one connection, reads the request and sends `reply` as is. */
 static pid_t fake_engine(const char *sock, const char *reply) {
@@ -640,6 +712,7 @@ int main(void) {
 		cmocka_unit_test(test_container_lifecycle),
 		cmocka_unit_test(test_export_and_load),
 		cmocka_unit_test(test_hardened_spec),
+		cmocka_unit_test(test_typed_operations),
 		cmocka_unit_test(test_loop_never_blocks_during_a_load),
 		cmocka_unit_test(test_silent_engine_times_out),
 		cmocka_unit_test(test_missing_engine_is_a_clear_error),
