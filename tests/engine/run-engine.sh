@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
 # Starts a private engine (podman or docker) on its own socket, config and
-# storage, runs the engine tests against it, and stops it again.
+# storage, runs the engine tests against it, and stops it again. The tests
+# get $ENGINE_RESTART, a script that kills the engine and starts it again
+# on the same socket and storage, and $ENGINE_PIDFILE.
 #   run-engine.sh podman|docker TEST_BINARY
 set -uo pipefail
 engine=$1
 binary=$2
 dir=$(mktemp -d /tmp/pwl-engine-XXXXXX)
 cleanup() {
-	if [ -n "${pid:-}" ]; then
-		kill "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
+	if [ -f "$dir/engine.pid" ]; then
+		kill "$(cat "$dir/engine.pid")" 2>/dev/null
+		sleep 0.5
 	fi
+	# What a killed engine leaves behind (dockerd's containerd, shims).
+	pkill -9 -f "$dir" 2>/dev/null
+	sleep 0.2
 	# Containers' mounts must go before their directories.
 	grep " $dir" /proc/mounts | awk '{print $2}' | sort -r |
 		xargs -r umount -l 2>/dev/null
@@ -28,16 +33,13 @@ events_logger = "file"
 [containers]
 default_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]
 CONF
-	CONTAINERS_CONF=$dir/containers.conf podman --root "$dir/root" \
-		--runroot "$dir/runroot" --tmpdir "$dir/tmp" system service --time=0 \
-		"unix://$dir/engine.sock" > "$dir/engine.log" 2>&1 &
-	pid=$!
+	command="CONTAINERS_CONF=$dir/containers.conf exec podman --root $dir/root \
+--runroot $dir/runroot --tmpdir $dir/tmp system service --time=0 \
+unix://$dir/engine.sock"
 	;;
 docker)
-	dockerd -H "unix://$dir/engine.sock" --data-root "$dir/data" \
-		--exec-root "$dir/exec" --pidfile "$dir/docker.pid" \
-		> "$dir/engine.log" 2>&1 &
-	pid=$!
+	command="exec dockerd -H unix://$dir/engine.sock --data-root $dir/data \
+--exec-root $dir/exec --pidfile $dir/docker.pid"
 	;;
 *)
 	echo "run-engine.sh: unknown engine $engine" >&2
@@ -45,17 +47,36 @@ docker)
 	;;
 esac
 
-for _ in $(seq 150); do
-	[ -S "$dir/engine.sock" ] && curl -sf --unix-socket "$dir/engine.sock" \
-		http://localhost/_ping >/dev/null 2>&1 && break
+cat > "$dir/start.sh" <<START
+#!/usr/bin/env bash
+rm -f "$dir/engine.sock"
+bash -c "$command" >> "$dir/engine.log" 2>&1 &
+echo \$! > "$dir/engine.pid"
+for _ in \$(seq 200); do
+	curl -sf --unix-socket "$dir/engine.sock" http://localhost/_ping \
+		>/dev/null 2>&1 && exit 0
 	sleep 0.1
 done
-if ! curl -sf --unix-socket "$dir/engine.sock" http://localhost/_ping \
-		>/dev/null 2>&1; then
-	echo "run-engine.sh: $engine did not start; its log:" >&2
-	cat "$dir/engine.log" >&2
-	exit 1
-fi
+echo "$engine did not start; its log:" >&2
+cat "$dir/engine.log" >&2
+exit 1
+START
+# A restart as a service manager does it: TERM, then KILL if it lingers
+# (dockerd killed with -9 leaves its containerd behind, and a new dockerd
+# then cannot start).
+cat > "$dir/restart.sh" <<RESTART
+#!/usr/bin/env bash
+pid=\$(cat "$dir/engine.pid")
+kill "\$pid" 2>/dev/null
+for _ in \$(seq 100); do
+	kill -0 "\$pid" 2>/dev/null || break
+	sleep 0.1
+done
+kill -9 "\$pid" 2>/dev/null
+rm -f "$dir/docker.pid"
+exec bash "$dir/start.sh"
+RESTART
+bash "$dir/start.sh" || exit 1
 
 # The test image: a static busybox and a few of its applets.
 mkdir -p "$dir/rootfs/bin" "$dir/rootfs/tmp"
@@ -66,5 +87,6 @@ for applet in sh echo sleep cat ls env id touch; do
 done
 tar -C "$dir/rootfs" -cf "$dir/rootfs.tar" .
 
-ENGINE_NAME=$engine ENGINE_ADDRESS=unix://$dir/engine.sock ENGINE_PID=$pid \
+ENGINE_NAME=$engine ENGINE_ADDRESS=unix://$dir/engine.sock \
+	ENGINE_PIDFILE=$dir/engine.pid ENGINE_RESTART="bash $dir/restart.sh" \
 	TEST_ROOTFS=$dir/rootfs.tar "$binary"

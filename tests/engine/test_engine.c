@@ -25,6 +25,7 @@
 #include "discovery.h"
 #include "engine_json.h"
 #include "engine_ops.h"
+#include "events.h"
 #include "spec.h"
 
 #define IMAGE "pwl-test:latest"
@@ -593,6 +594,81 @@ static void test_typed_operations(void **state) {
 	assert_false(call.done);
 }
 
+struct watched {
+	int lost, reconnected, starts, dies;
+	int last_exit;
+};
+
+static void watched_event(void *data, const struct engine_event *event) {
+	struct watched *w = data;
+	if (event->kind == ENGINE_EVENT_START) {
+		w->starts++;
+	} else if (event->kind == ENGINE_EVENT_DIE) {
+		w->dies++;
+		w->last_exit = event->exit_code;
+	}
+}
+
+static void watched_state(void *data, enum engine_watch_state state,
+		const char *error) {
+	struct watched *w = data;
+	if (state == ENGINE_WATCH_LOST) {
+		w->lost++;
+		fprintf(stderr, "watch lost: %s\n", error ? error : "");
+	} else {
+		w->reconnected++;
+	}
+}
+
+static void run_until(int *counter, int value, int timeout_ms) {
+	long deadline = now_ms() + timeout_ms;
+	while (*counter < value && now_ms() < deadline) {
+		wl_event_loop_dispatch(loop, 50);
+	}
+}
+
+static void run_container(const char *script) {
+	struct call call = { 0 };
+	char error[256], id[80];
+	const char *cmd[] = { "/bin/sh", "-c", script, NULL };
+	struct container_spec spec = { .image = IMAGE, .command = cmd,
+		.auto_remove = true };
+	op(&call, engine_container_create(engine, NULL, &spec, on_done, &call,
+		error, sizeof(error)));
+	assert_null(call.error);
+	assert_true(engine_parse_id(call.body, call.body_len, id, sizeof(id),
+		error, sizeof(error)));
+	call_reset(&call);
+	op(&call, engine_container_op(engine, "start", id, on_done, &call, error,
+		sizeof(error)));
+	assert_null(call.error);
+	call_reset(&call);
+}
+
+/* The events stream survives an engine restart. */
+static void test_events_survive_engine_restart(void **state) {
+	struct watched w = { 0 };
+	struct engine_watch_listener listener = {
+		.event = watched_event, .state = watched_state, .data = &w,
+	};
+	struct engine_watch *watch = engine_watch_events(engine, loop, &listener);
+	assert_non_null(watch);
+	run_container("exit 7");
+	run_until(&w.dies, 1, 20000);
+	assert_int_equal(w.dies, 1);
+	assert_int_equal(w.last_exit, 7);
+
+	assert_int_equal(system(getenv("ENGINE_RESTART")), 0);
+	run_until(&w.reconnected, 1, 40000);
+	assert_true(w.lost >= 1);
+	assert_int_equal(w.reconnected, 1);
+	run_container("exit 9");
+	run_until(&w.dies, 2, 20000);
+	assert_int_equal(w.dies, 2);
+	assert_int_equal(w.last_exit, 9);
+	engine_watch_destroy(watch);
+}
+
 /* A tiny fake engine, for answers a real one cannot be made to give: it
  * accepts one connection, reads the request and sends `reply` as is. */
 static pid_t fake_engine(const char *sock, const char *reply) {
@@ -690,7 +766,12 @@ static void test_engine_killed_mid_request(void **state) {
 	while (now_ms() < until) {
 		wl_event_loop_dispatch(loop, 50);
 	}
-	pid_t pid = (pid_t)atoi(getenv("ENGINE_PID"));
+	FILE *pidfile = fopen(getenv("ENGINE_PIDFILE"), "r");
+	assert_non_null(pidfile);
+	long pid_value = 0;
+	assert_int_equal(fscanf(pidfile, "%ld", &pid_value), 1);
+	fclose(pidfile);
+	pid_t pid = (pid_t)pid_value;
 	assert_int_equal(kill(pid, SIGKILL), 0);
 	wait_for(&wait, 10000);
 	wait_for(&upload, 10000);
@@ -718,6 +799,7 @@ int main(void) {
 		cmocka_unit_test(test_missing_engine_is_a_clear_error),
 		cmocka_unit_test(test_discovery),
 		cmocka_unit_test(test_malformed_answers),
+		cmocka_unit_test(test_events_survive_engine_restart),
 		cmocka_unit_test(test_engine_killed_mid_request),
 	};
 	const char *engine_name = getenv("ENGINE_NAME");
