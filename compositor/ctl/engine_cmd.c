@@ -64,15 +64,21 @@ static bool start_podman(char *address, size_t len) {
 		return false;
 	}
 	if (pid == 0) {
+		// Detached for good: nothing of ours (a pipe someone waits on)
+		// stays open in the service; its output goes to a log.
 		setsid();
-		freopen("/dev/null", "r", stdin);
-		freopen("/dev/null", "w", stdout);
+		char log[4200];
+		snprintf(log, sizeof(log), "%s/service.log", dir);
+		if (!freopen("/dev/null", "r", stdin) ||
+				!freopen(log, "a", stdout) || !freopen(log, "a", stderr)) {
+			_exit(127);
+		}
 		execlp("podman", "podman", "system", "service", "--time=0", address,
 			(char *)NULL);
 		_exit(127);
 	}
 	fprintf(stderr, "pocketctl engine: started podman system service "
-		"(pid %d) on %s\n", (int)pid, address);
+		"(pid %d) on %s, log in %s/service.log\n", (int)pid, address, dir);
 	return true;
 }
 
