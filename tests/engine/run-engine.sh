@@ -38,8 +38,12 @@ CONF
 unix://$dir/engine.sock"
 	;;
 docker)
-	command="exec dockerd -H unix://$dir/engine.sock --data-root $dir/data \
+	# Also on loopback TCP, to test tcp:// addresses.
+	tcp_port=$((23000 + $$ % 2000))
+	command="exec dockerd -H unix://$dir/engine.sock \
+-H tcp://127.0.0.1:$tcp_port --data-root $dir/data \
 --exec-root $dir/exec --pidfile $dir/docker.pid"
+	export ENGINE_TCP=tcp://127.0.0.1:$tcp_port
 	;;
 *)
 	echo "run-engine.sh: unknown engine $engine" >&2
@@ -87,6 +91,8 @@ for applet in sh echo sleep cat ls env id touch; do
 done
 tar -C "$dir/rootfs" -cf "$dir/rootfs.tar" .
 
-ENGINE_NAME=$engine ENGINE_ADDRESS=unix://$dir/engine.sock \
+# The library must leak nothing, whatever the engine does.
+ASAN_OPTIONS=detect_leaks=1 \
+	ENGINE_NAME=$engine ENGINE_ADDRESS=unix://$dir/engine.sock \
 	ENGINE_PIDFILE=$dir/engine.pid ENGINE_RESTART="bash $dir/restart.sh" \
 	TEST_ROOTFS=$dir/rootfs.tar "$binary"

@@ -491,6 +491,26 @@ static void discover_with(struct found *f, const char *explicit_address) {
 	assert_true(f->done);
 }
 
+static void test_tcp_address(void **state) {
+	const char *tcp = getenv("ENGINE_TCP");
+	if (!tcp) {
+		// Only the Docker run listens on TCP; Podman's run checks the
+		// address parsing alone.
+		char error[256];
+		struct engine *e = engine_create(loop, "tcp://127.0.0.1:1", error,
+			sizeof(error));
+		assert_non_null(e);
+		engine_destroy(e);
+		return;
+	}
+	struct found f;
+	discover_with(&f, tcp);
+	assert_non_null(f.engine);
+	assert_string_equal(engine_address(f.engine), tcp);
+	assert_string_equal(engine_api_version(f.engine), "1.41");
+	engine_destroy(f.engine);
+}
+
 static void test_discovery(void **state) {
 	struct found f;
 	// $DOCKER_HOST is found and its API version negotiated.
@@ -798,6 +818,7 @@ int main(void) {
 		cmocka_unit_test(test_silent_engine_times_out),
 		cmocka_unit_test(test_missing_engine_is_a_clear_error),
 		cmocka_unit_test(test_discovery),
+		cmocka_unit_test(test_tcp_address),
 		cmocka_unit_test(test_malformed_answers),
 		cmocka_unit_test(test_events_survive_engine_restart),
 		cmocka_unit_test(test_engine_killed_mid_request),
