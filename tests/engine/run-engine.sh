@@ -38,12 +38,32 @@ CONF
 unix://$dir/engine.sock"
 	;;
 docker)
-	# Also on loopback TCP, to test tcp:// addresses.
+	# Also on loopback TCP with TLS (a CA, a server and a client cert made
+	# here), to test tcp:// addresses with DOCKER_TLS_VERIFY.
+	certs=$dir/certs
+	mkdir -p "$certs"
+	(
+		cd "$certs" || exit 1
+		openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=pwl-ca \
+			-keyout ca-key.pem -out ca.pem
+		openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 \
+			-keyout server-key.pem -out server.csr
+		printf 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' \
+			> server.ext
+		openssl x509 -req -in server.csr -CA ca.pem -CAkey ca-key.pem \
+			-CAcreateserial -days 2 -out server-cert.pem -extfile server.ext
+		openssl req -newkey rsa:2048 -nodes -subj /CN=client \
+			-keyout key.pem -out client.csr
+		printf 'extendedKeyUsage=clientAuth\n' > client.ext
+		openssl x509 -req -in client.csr -CA ca.pem -CAkey ca-key.pem \
+			-CAcreateserial -days 2 -out cert.pem -extfile client.ext
+	) > "$dir/openssl.log" 2>&1 || { cat "$dir/openssl.log"; exit 1; }
 	tcp_port=$((23000 + $$ % 2000))
 	command="exec dockerd -H unix://$dir/engine.sock \
--H tcp://127.0.0.1:$tcp_port --data-root $dir/data \
---exec-root $dir/exec --pidfile $dir/docker.pid"
-	export ENGINE_TCP=tcp://127.0.0.1:$tcp_port
+-H tcp://127.0.0.1:$tcp_port --tlsverify --tlscacert $certs/ca.pem \
+--tlscert $certs/server-cert.pem --tlskey $certs/server-key.pem \
+--data-root $dir/data --exec-root $dir/exec --pidfile $dir/docker.pid"
+	export ENGINE_TCP=tcp://127.0.0.1:$tcp_port ENGINE_CERTS=$certs
 	;;
 *)
 	echo "run-engine.sh: unknown engine $engine" >&2

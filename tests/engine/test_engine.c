@@ -491,6 +491,33 @@ static void discover_with(struct found *f, const char *explicit_address) {
 	assert_true(f->done);
 }
 
+/* A load can be cancelled: its callback never runs, nothing is left. */
+static void test_cancel_a_load(void **state) {
+	FILE *zero = fopen("/dev/zero", "rb");
+	struct call call = { 0 };
+	struct engine_request *req = engine_upload(engine, "POST",
+		"/images/load", zero, 1ull << 40, "application/x-tar", on_progress,
+		on_done, &call);
+	assert_non_null(req);
+	long until = now_ms() + 300;
+	while (now_ms() < until) {
+		wl_event_loop_dispatch(loop, 50);
+	}
+	assert_true(call.progress_sent > 0);
+	engine_request_cancel(req);
+	assert_int_equal(engine_pending(engine), 0);
+	until = now_ms() + 300;
+	while (now_ms() < until) {
+		wl_event_loop_dispatch(loop, 50);
+	}
+	assert_false(call.done);
+	fclose(zero);
+	// The engine is fine.
+	request(&call, "GET", "//_ping", NULL);
+	assert_null(call.error);
+	call_reset(&call);
+}
+
 static void test_tcp_address(void **state) {
 	const char *tcp = getenv("ENGINE_TCP");
 	if (!tcp) {
@@ -503,8 +530,19 @@ static void test_tcp_address(void **state) {
 		engine_destroy(e);
 		return;
 	}
+	// Without TLS the engine refuses us...
 	struct found f;
+	unsetenv("DOCKER_TLS_VERIFY");
 	discover_with(&f, tcp);
+	if (f.engine && !strcmp(engine_address(f.engine), tcp)) {
+		fail_msg("a TLS-only engine answered plain HTTP");
+	}
+	engine_destroy(f.engine);
+	// ...with the certificates from DOCKER_CERT_PATH it answers.
+	setenv("DOCKER_TLS_VERIFY", "1", 1);
+	setenv("DOCKER_CERT_PATH", getenv("ENGINE_CERTS"), 1);
+	discover_with(&f, tcp);
+	unsetenv("DOCKER_TLS_VERIFY");
 	assert_non_null(f.engine);
 	assert_string_equal(engine_address(f.engine), tcp);
 	assert_string_equal(engine_api_version(f.engine), "1.41");
@@ -819,6 +857,7 @@ int main(void) {
 		cmocka_unit_test(test_missing_engine_is_a_clear_error),
 		cmocka_unit_test(test_discovery),
 		cmocka_unit_test(test_tcp_address),
+		cmocka_unit_test(test_cancel_a_load),
 		cmocka_unit_test(test_malformed_answers),
 		cmocka_unit_test(test_events_survive_engine_restart),
 		cmocka_unit_test(test_engine_killed_mid_request),
