@@ -49,7 +49,10 @@ struct engine {
 	char *cert_dir;
 	char *api_version; // may be NULL
 	long timeout_ms;
-	bool *alive; // set while callbacks run; cleared by engine_destroy
+	/* While check_done() runs callbacks, engine_destroy() only marks the
+	 * engine; check_done() frees it when the callbacks are over. */
+	bool dispatching;
+	bool destroy_pending;
 };
 
 /* One fd curl wants watched. */
@@ -310,10 +313,11 @@ static void finish(struct engine_request *req, CURLcode code) {
 static void check_done(struct engine *engine) {
 	CURLMsg *msg;
 	int left;
-	// A callback may destroy the engine: then stop touching it.
-	bool alive = true;
-	engine->alive = &alive;
-	while (alive && (msg = curl_multi_info_read(engine->multi, &left))) {
+	// A callback may destroy the engine: then stop and free it after.
+	bool outer = !engine->dispatching;
+	engine->dispatching = true;
+	while (!engine->destroy_pending &&
+			(msg = curl_multi_info_read(engine->multi, &left))) {
 		if (msg->msg != CURLMSG_DONE) {
 			continue;
 		}
@@ -324,8 +328,11 @@ static void check_done(struct engine *engine) {
 			finish(req, code);
 		}
 	}
-	if (alive) {
-		engine->alive = NULL;
+	if (outer) {
+		engine->dispatching = false;
+		if (engine->destroy_pending) {
+			engine_destroy(engine);
+		}
 	}
 }
 
@@ -588,8 +595,14 @@ void engine_destroy(struct engine *engine) {
 	if (!engine) {
 		return;
 	}
-	if (engine->alive) {
-		*engine->alive = false;
+	if (engine->dispatching) {
+		// Called from a callback: requests go now, the rest after.
+		struct engine_request *req, *tmp;
+		wl_list_for_each_safe(req, tmp, &engine->requests, link) {
+			request_free(req);
+		}
+		engine->destroy_pending = true;
+		return;
 	}
 	struct engine_request *req, *tmp;
 	wl_list_for_each_safe(req, tmp, &engine->requests, link) {

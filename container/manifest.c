@@ -1,0 +1,309 @@
+#include "manifest.h"
+
+#include <ini.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct parse {
+	struct manifest *m;
+	const char *path;
+	FILE *f;
+	int line;
+	bool ok;
+	bool saw_entry, saw_pocket;
+	struct manifest_messages *errors, *warnings;
+};
+
+static void add(struct manifest_messages *list, const char *path, int line,
+		const char *fmt, va_list args) {
+	char msg[512], text[1024];
+	vsnprintf(msg, sizeof(msg), fmt, args);
+	snprintf(text, sizeof(text), "%s:%d: %s", path, line, msg);
+	char **lines = realloc(list->lines, (list->len + 1) * sizeof(*lines));
+	if (!lines) {
+		return;
+	}
+	list->lines = lines;
+	if ((list->lines[list->len] = strdup(text))) {
+		list->len++;
+	}
+}
+
+static void error(struct parse *p, const char *fmt, ...) {
+	va_list args;
+	va_start(args, fmt);
+	add(p->errors, p->path, p->line, fmt, args);
+	va_end(args);
+	p->ok = false;
+}
+
+static void warning(struct parse *p, const char *fmt, ...) {
+	va_list args;
+	va_start(args, fmt);
+	add(p->warnings, p->path, p->line, fmt, args);
+	va_end(args);
+}
+
+static void set(char **field, const char *value) {
+	free(*field);
+	*field = strdup(value);
+}
+
+static bool safe_relative_path(const char *path) {
+	if (!path[0] || path[0] == '/') {
+		return false;
+	}
+	// No component may climb out of the store.
+	const char *p = path;
+	while (*p) {
+		const char *slash = strchr(p, '/');
+		size_t n = slash ? (size_t)(slash - p) : strlen(p);
+		if ((n == 2 && !strncmp(p, "..", 2)) || n == 0) {
+			return false;
+		}
+		p += n + (slash ? 1 : 0);
+	}
+	return true;
+}
+
+static void parse_permissions(struct parse *p, const char *value) {
+	static const struct {
+		const char *name;
+		uint32_t bit;
+	} names[] = {
+		{ "clipboard", MANIFEST_PERM_CLIPBOARD },
+		{ "network", MANIFEST_PERM_NETWORK },
+		{ "gpu", MANIFEST_PERM_GPU },
+		{ "audio", MANIFEST_PERM_AUDIO },
+	};
+	char buf[512];
+	snprintf(buf, sizeof(buf), "%s", value);
+	char *save = NULL;
+	for (char *w = strtok_r(buf, ";, ", &save); w;
+			w = strtok_r(NULL, ";, ", &save)) {
+		bool known = false;
+		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+			if (!strcmp(w, names[i].name)) {
+				p->m->permissions |= names[i].bit;
+				known = true;
+			}
+		}
+		if (!known) {
+			// A newer store may know more; ours cannot grant it.
+			warning(p, "[X-Pocket] Permissions: unknown permission '%s' "
+				"ignored", w);
+		}
+	}
+}
+
+static void parse_env(struct parse *p, const char *value) {
+	char buf[4096];
+	snprintf(buf, sizeof(buf), "%s", value);
+	char *save = NULL;
+	size_t n = 0;
+	while (p->m->env[n]) {
+		n++;
+	}
+	for (char *w = strtok_r(buf, ";", &save); w;
+			w = strtok_r(NULL, ";", &save)) {
+		char *eq = strchr(w, '=');
+		if (!eq || eq == w) {
+			error(p, "[X-Pocket] Env: '%s' is not NAME=value", w);
+			continue;
+		}
+		char **env = realloc(p->m->env, (n + 2) * sizeof(*env));
+		if (!env) {
+			return;
+		}
+		p->m->env = env;
+		p->m->env[n] = strdup(w);
+		p->m->env[++n] = NULL;
+	}
+}
+
+static bool is_hex64(const char *v) {
+	if (strlen(v) != 64) {
+		return false;
+	}
+	for (const char *c = v; *c; c++) {
+		if (!((*c >= '0' && *c <= '9') || (*c >= 'a' && *c <= 'f'))) {
+			return false;
+		}
+	}
+	return true;
+}
+
+static void handle_pocket(struct parse *p, const char *key,
+		const char *value) {
+	struct manifest *m = p->m;
+	if (!strcmp(key, "Image")) {
+		if (!value[0] || strchr(value, ' ')) {
+			error(p, "[X-Pocket] Image: '%s' is not an image reference",
+				value);
+		} else {
+			set(&m->image, value);
+		}
+	} else if (!strcmp(key, "Archive")) {
+		if (!safe_relative_path(value)) {
+			error(p, "[X-Pocket] Archive: '%s' must be a path inside the "
+				"store (relative, no '..')", value);
+		} else {
+			set(&m->archive, value);
+		}
+	} else if (!strcmp(key, "ArchiveSHA256")) {
+		if (!is_hex64(value)) {
+			error(p, "[X-Pocket] ArchiveSHA256: not 64 lower-case hex digits");
+		} else {
+			snprintf(m->archive_sha256, sizeof(m->archive_sha256), "%s",
+				value);
+		}
+	} else if (!strcmp(key, "Command")) {
+		set(&m->command, value);
+	} else if (!strcmp(key, "Permissions")) {
+		parse_permissions(p, value);
+	} else if (!strcmp(key, "Data")) {
+		if (value[0] != '/' || strstr(value, "..")) {
+			error(p, "[X-Pocket] Data: '%s' must be an absolute path in the "
+				"container", value);
+		} else {
+			set(&m->data_path, value);
+		}
+	} else if (!strcmp(key, "Env")) {
+		parse_env(p, value);
+	} else if (!strcmp(key, "Instances")) {
+		if (!strcmp(value, "single")) {
+			m->instances = MANIFEST_SINGLE;
+		} else if (!strcmp(value, "multi")) {
+			m->instances = MANIFEST_MULTI;
+		} else {
+			error(p, "[X-Pocket] Instances: '%s' is not single or multi",
+				value);
+		}
+	} else if (!strcmp(key, "Restart")) {
+		if (!strcmp(value, "no")) {
+			m->restart = MANIFEST_RESTART_NO;
+		} else if (!strcmp(value, "on-failure")) {
+			m->restart = MANIFEST_RESTART_ON_FAILURE;
+		} else if (!strcmp(value, "always")) {
+			m->restart = MANIFEST_RESTART_ALWAYS;
+		} else {
+			error(p, "[X-Pocket] Restart: '%s' is not no, on-failure or "
+				"always", value);
+		}
+	} else {
+		warning(p, "[X-Pocket] %s: unknown key ignored", key);
+	}
+}
+
+static void handle_entry(struct parse *p, const char *key, const char *value) {
+	struct manifest *m = p->m;
+	if (!strcmp(key, "Type")) {
+		if (strcmp(value, "Application")) {
+			error(p, "[Desktop Entry] Type: '%s' is not Application", value);
+		}
+	} else if (!strcmp(key, "Name")) {
+		set(&m->name, value);
+	} else if (!strcmp(key, "Comment")) {
+		set(&m->comment, value);
+	} else if (!strcmp(key, "Icon")) {
+		if (strchr(value, '/') && !safe_relative_path(value)) {
+			error(p, "[Desktop Entry] Icon: '%s' must be a name or a path "
+				"inside the store", value);
+		} else {
+			set(&m->icon, value);
+		}
+	} else if (!strcmp(key, "Categories")) {
+		set(&m->categories, value);
+	} else if (!strcmp(key, "Exec") || !strcmp(key, "TryExec")) {
+		// Nothing on a store runs on the host.
+		warning(p, "[Desktop Entry] %s: ignored, pocket apps run only in "
+			"their container (use [X-Pocket] Command)", key);
+	} else if (strchr(key, '[') || !strcmp(key, "Version") ||
+			!strcmp(key, "GenericName") || !strcmp(key, "Keywords") ||
+			!strcmp(key, "Terminal") || !strcmp(key, "StartupWMClass")) {
+		// Localized keys and standard ones we do not use.
+	} else {
+		warning(p, "[Desktop Entry] %s: unknown key ignored", key);
+	}
+}
+
+static int handler(void *data, const char *section, const char *key,
+		const char *value) {
+	struct parse *p = data;
+	if (!strcmp(section, "Desktop Entry")) {
+		p->saw_entry = true;
+		handle_entry(p, key, value);
+	} else if (!strcmp(section, "X-Pocket")) {
+		p->saw_pocket = true;
+		handle_pocket(p, key, value);
+	} else if (!section[0]) {
+		error(p, "'%s' is outside of any group", key);
+	} else {
+		warning(p, "[%s] %s: unknown group ignored", section, key);
+	}
+	return 1;
+}
+
+static char *read_line(char *str, int num, void *stream) {
+	struct parse *p = stream;
+	char *line = fgets(str, num, p->f);
+	if (line) {
+		p->line++;
+	}
+	return line;
+}
+
+bool manifest_parse(struct manifest *m, FILE *f, const char *path,
+		const char *id, struct manifest_messages *errors,
+		struct manifest_messages *warnings) {
+	memset(m, 0, sizeof(*m));
+	m->id = strdup(id);
+	m->env = calloc(1, sizeof(*m->env));
+	struct parse p = { .m = m, .path = path, .f = f, .ok = true,
+		.errors = errors, .warnings = warnings };
+	int ret = ini_parse_stream(read_line, &p, handler, &p);
+	if (ret > 0) {
+		p.line = ret;
+		error(&p, "syntax error");
+	} else if (ret < 0) {
+		error(&p, "cannot read the file");
+	}
+	// What is missing is reported at the end of the file.
+	if (!m->name && ret >= 0) {
+		error(&p, "[Desktop Entry] Name is missing");
+	}
+	if (!m->image && ret >= 0) {
+		error(&p, "[X-Pocket] Image is missing");
+	}
+	if (m->archive && !m->archive_sha256[0] && ret >= 0) {
+		error(&p, "[X-Pocket] Archive needs ArchiveSHA256");
+	}
+	return p.ok && m->id && m->env;
+}
+
+void manifest_finish(struct manifest *m) {
+	free(m->id);
+	free(m->name);
+	free(m->comment);
+	free(m->icon);
+	free(m->categories);
+	free(m->image);
+	free(m->archive);
+	free(m->command);
+	free(m->data_path);
+	for (size_t i = 0; m->env && m->env[i]; i++) {
+		free(m->env[i]);
+	}
+	free(m->env);
+	memset(m, 0, sizeof(*m));
+}
+
+void manifest_messages_finish(struct manifest_messages *messages) {
+	for (size_t i = 0; i < messages->len; i++) {
+		free(messages->lines[i]);
+	}
+	free(messages->lines);
+	messages->lines = NULL;
+	messages->len = 0;
+}

@@ -1,0 +1,60 @@
+#ifndef POCKET_MANIFEST_H
+#define POCKET_MANIFEST_H
+
+/* App manifests of a pocket store: apps/<id>.desktop, a freedesktop
+ * Desktop Entry plus an [X-Pocket] group (doc/store-format.md). Parsed
+ * from a FILE * so that tests can use fmemopen. */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+enum manifest_instances {
+	MANIFEST_SINGLE,
+	MANIFEST_MULTI,
+};
+
+enum manifest_restart {
+	MANIFEST_RESTART_NO,
+	MANIFEST_RESTART_ON_FAILURE,
+	MANIFEST_RESTART_ALWAYS,
+};
+
+struct manifest_messages {
+	char **lines; // "path:line: message"
+	size_t len;
+};
+
+struct manifest {
+	char *id; // file name without .desktop
+	char *name;
+	char *comment; // may be NULL
+	char *icon; // may be NULL
+	char *categories; // may be NULL
+	char *image;
+	char *archive; // relative to the store; may be NULL
+	char archive_sha256[65]; // "" when not given
+	char *command; // may be NULL: the image's own
+	uint32_t permissions; // enum pwl_permission bits (app.h names them)
+	char *data_path; // in the container; NULL: the home directory
+	char **env; // "NAME=value", NULL-terminated; never NULL
+	enum manifest_instances instances;
+	enum manifest_restart restart;
+};
+
+/** Parses one manifest. Errors make it invalid (false); warnings (unknown
+ * keys, keys we ignore) do not. Both are appended to the message lists. */
+bool manifest_parse(struct manifest *m, FILE *f, const char *path,
+	const char *id, struct manifest_messages *errors,
+	struct manifest_messages *warnings);
+void manifest_finish(struct manifest *m);
+void manifest_messages_finish(struct manifest_messages *messages);
+
+/* Permission bits, shared with the compositor's app policy. */
+enum manifest_permission {
+	MANIFEST_PERM_CLIPBOARD = 1 << 0,
+	MANIFEST_PERM_NETWORK = 1 << 1,
+	MANIFEST_PERM_GPU = 1 << 2,
+	MANIFEST_PERM_AUDIO = 1 << 3,
+};
+
+#endif
