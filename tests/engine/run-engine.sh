@@ -62,6 +62,7 @@ docker)
 	command="exec dockerd -H unix://$dir/engine.sock \
 -H tcp://127.0.0.1:$tcp_port --tlsverify --tlscacert $certs/ca.pem \
 --tlscert $certs/server-cert.pem --tlskey $certs/server-key.pem \
+--bridge=none --iptables=false --ip6tables=false \
 --data-root $dir/data --exec-root $dir/exec --pidfile $dir/docker.pid"
 	export ENGINE_TCP=tcp://127.0.0.1:$tcp_port ENGINE_CERTS=$certs
 	;;
