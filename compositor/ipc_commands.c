@@ -493,7 +493,7 @@ static const struct command commands[] = {
 	{ "remove-output", cmd_remove_output },
 	{ "app-create", cmd_app_create },
 	{ "app-destroy", cmd_app_destroy },
-	{ "apps", cmd_apps },
+	{ "instances", cmd_apps },
 	{ "run", cmd_run },
 };
 

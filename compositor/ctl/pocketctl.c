@@ -5,6 +5,7 @@
 
 #include "engine_cmd.h"
 #include "ipc_client.h"
+#include "store_cmd.h"
 
 #define TIMEOUT_MS 5000
 
@@ -22,7 +23,9 @@ static void usage(FILE *f) {
 		"  run --app NAME [--permissions LIST] -- CMD [ARGS]\n"
 		"                         run a program as an app client, on a\n"
 		"                         socket of its own (no container)\n"
-		"  apps [--json]          list app instances\n"
+		"  instances [--json]     list app instances (sockets, clients)\n"
+		"  apps --store DIR [--json]  list the apps of stores\n"
+		"  store init DIR [--name NAME] | store check DIR\n"
 		"  quit                   end the session\n"
 		"  version                show the compositor's version\n"
 		"  raw JSON               send a request as it is, print the reply\n"
@@ -120,7 +123,7 @@ static struct json_object *build_request(int argc, char *argv[]) {
 	const char *cmd = argv[0];
 	struct json_object *req = json_object_new_object();
 	if (!strcmp(cmd, "windows") || !strcmp(cmd, "outputs") ||
-			!strcmp(cmd, "apps") ||
+			!strcmp(cmd, "instances") ||
 			!strcmp(cmd, "quit") || !strcmp(cmd, "version") ||
 			!strcmp(cmd, "seat")) {
 		json_object_object_add(req, "command", json_object_new_string(cmd));
@@ -228,6 +231,12 @@ int main(int argc, char *argv[]) {
 	if (!strcmp(argv[i], "engine")) {
 		return engine_command(argc - i, argv + i);
 	}
+	if (!strcmp(argv[i], "store")) {
+		return store_command(argc - i, argv + i);
+	}
+	if (!strcmp(argv[i], "apps")) {
+		return apps_command(argc - i, argv + i);
+	}
 	struct json_object *request = build_request(argc - i, argv + i);
 	if (!request) {
 		return 2;
@@ -271,7 +280,7 @@ int main(int argc, char *argv[]) {
 		json_object_object_get_ex(reply, "instance", &inst);
 		printf("%s pid %d socket %s\n", str_field(inst, "instance"),
 			int_field(inst, "pid"), str_field(inst, "socket"));
-	} else if (!strcmp(cmd, "apps")) {
+	} else if (!strcmp(cmd, "instances")) {
 		struct json_object *list;
 		json_object_object_get_ex(reply, "apps", &list);
 		printf("%-24s %-8s %-8s %s\n", "INSTANCE", "PID", "CLIENTS",

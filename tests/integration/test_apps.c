@@ -224,7 +224,7 @@ static void test_1000_app_connections_leave_nothing(void **state) {
 		fds, fds_after, rss, rss_after);
 	assert_int_equal(fds_after, fds);
 	assert_true(rss_after - rss < 2048);
-	struct json_object *r = harness_ipc(h, "{\"command\":\"apps\"}");
+	struct json_object *r = harness_ipc(h, "{\"command\":\"instances\"}");
 	struct json_object *apps = json_object_object_get(r, "apps");
 	assert_int_equal(jint(json_object_array_get_idx(apps, 0), "clients"), 0);
 	json_object_put(r);
