@@ -26,6 +26,8 @@
 #include "engine_json.h"
 #include "engine_ops.h"
 #include "events.h"
+#include "image.h"
+#include "sha256.h"
 #include "spec.h"
 
 #define IMAGE "pwl-test:latest"
@@ -652,6 +654,112 @@ static void test_typed_operations(void **state) {
 	assert_false(call.done);
 }
 
+struct ensured {
+	bool done, loaded;
+	char error[1024];
+	bool saw_checking, saw_loading;
+};
+
+static void ensure_progress(void *data, enum image_phase phase, uint64_t done,
+		uint64_t total) {
+	struct ensured *r = data;
+	if (phase == IMAGE_PHASE_CHECKING) {
+		r->saw_checking = true;
+	} else {
+		r->saw_loading = true;
+	}
+}
+
+static void ensure_done(void *data, bool loaded, const char *error) {
+	struct ensured *r = data;
+	r->done = true;
+	r->loaded = loaded;
+	snprintf(r->error, sizeof(r->error), "%s", error ? error : "");
+}
+
+static void ensure(const char *store, const struct manifest *m,
+		struct ensured *r) {
+	memset(r, 0, sizeof(*r));
+	struct image_ensure_listener l = { .progress = ensure_progress,
+		.done = ensure_done, .data = r };
+	assert_non_null(image_ensure(engine, loop, store, m, &l));
+	long deadline = now_ms() + 60000;
+	while (!r->done && now_ms() < deadline) {
+		wl_event_loop_dispatch(loop, 50);
+	}
+	assert_true(r->done);
+}
+
+static bool image_present(void) {
+	struct call call = { 0 };
+	request(&call, "GET", "/images/" IMAGE "/json", NULL);
+	bool present = call.error == NULL;
+	call_reset(&call);
+	return present;
+}
+
+/* Purge, reload from the store with the checksum checked; a truncated
+ * archive is refused and the engine left unchanged. */
+static void test_image_ensure_from_store(void **state) {
+	char store[] = "/tmp/pwl-store-XXXXXX";
+	assert_non_null(mkdtemp(store));
+	char path[256];
+	snprintf(path, sizeof(path), "%s/images", store);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/images/app.tar", store);
+	FILE *f = fopen(path, "w+b");
+	struct call call = { 0 };
+	char error[256];
+	op(&call, engine_image_export(engine, IMAGE, f, on_done, &call, error,
+		sizeof(error)));
+	assert_null(call.error);
+	call_reset(&call);
+	rewind(f);
+	char sha[65];
+	assert_true(sha256_file(f, sha));
+	fseek(f, 0, SEEK_END);
+	long size = ftell(f);
+	fclose(f);
+
+	char *env[] = { NULL };
+	struct manifest m = { .id = "app", .name = "App", .image = IMAGE,
+		.archive = "images/app.tar", .env = env };
+	snprintf(m.archive_sha256, sizeof(m.archive_sha256), "%s", sha);
+	struct ensured r;
+	ensure(store, &m, &r);
+	assert_string_equal(r.error, "");
+	assert_false(r.loaded); // already there
+
+	// A truncated copy with the right checksum in the manifest.
+	snprintf(path, sizeof(path), "cd %s/images && head -c %ld app.tar > "
+		"cut.tar", store, size / 2);
+	assert_int_equal(system(path), 0);
+	op(&call, engine_image_remove(engine, IMAGE, on_done, &call, error,
+		sizeof(error)));
+	assert_null(call.error);
+	call_reset(&call);
+	m.archive = "images/cut.tar";
+	ensure(store, &m, &r);
+	assert_non_null(strstr(r.error, "corrupt or truncated"));
+	assert_true(r.saw_checking);
+	assert_false(r.saw_loading);
+	assert_false(image_present());
+
+	m.archive = "images/none.tar";
+	ensure(store, &m, &r);
+	assert_non_null(strstr(r.error, "is missing"));
+
+	// The good archive: checked, loaded, there.
+	m.archive = "images/app.tar";
+	ensure(store, &m, &r);
+	assert_string_equal(r.error, "");
+	assert_true(r.loaded);
+	assert_true(r.saw_checking && r.saw_loading);
+	assert_true(image_present());
+	snprintf(path, sizeof(path), "rm -rf %s", store);
+	assert_int_equal(system(path), 0);
+}
+
 struct watched {
 	int lost, reconnected, starts, dies;
 	int last_exit;
@@ -852,6 +960,7 @@ int main(void) {
 		cmocka_unit_test(test_export_and_load),
 		cmocka_unit_test(test_hardened_spec),
 		cmocka_unit_test(test_typed_operations),
+		cmocka_unit_test(test_image_ensure_from_store),
 		cmocka_unit_test(test_loop_never_blocks_during_a_load),
 		cmocka_unit_test(test_silent_engine_times_out),
 		cmocka_unit_test(test_missing_engine_is_a_clear_error),
