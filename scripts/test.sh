@@ -27,33 +27,34 @@ passed=$(grep -cE '^\[       OK \]' "$log")
 # cmocka names a failed test twice (where it fails and in its summary).
 failed=$(grep -E '^\[  FAILED  \] [a-z0-9_]+$' "$log" | sort -u | wc -l)
 
-# libFuzzer on the engine answer parsers, for a bounded time.
+# libFuzzer on what comes from outside (engine answers, store manifests),
+# for a bounded time each.
 fuzz_seconds=${FUZZ_SECONDS:-30}
 fuzzdir=${FUZZ_BUILDDIR:-build-fuzz}
 if { [ -d "$fuzzdir" ] || CC=clang meson setup "$fuzzdir" -Dfuzz=true \
-		-Dtests=false >/dev/null; } &&
-		ninja -C "$fuzzdir" container/fuzz/fuzz-engine-json >/dev/null; then
-	corpus=$(mktemp -d)
-	cp container/fuzz/corpus/* "$corpus/"
-	if "$fuzzdir/container/fuzz/fuzz-engine-json" -max_total_time="$fuzz_seconds" \
-			"$corpus" > "$fuzzdir/fuzz.log" 2>&1; then
-		echo "fuzz-engine-json: $(grep -E 'DONE' "$fuzzdir/fuzz.log" | tail -n 1)"
-		passed=$((passed + 1))
-	else
-		echo "fuzz-engine-json: FAILED, see $fuzzdir/fuzz.log"
-		tail -n 30 "$fuzzdir/fuzz.log"
-		failed=$((failed + 1))
-		status=1
-	fi
-	rm -rf "$corpus"
+		-Dtests=false >/dev/null; } && ninja -C "$fuzzdir" \
+		container/fuzz/fuzz-engine-json container/fuzz/fuzz-manifest >/dev/null
+then
+	for target in engine-json:corpus manifest:corpus-manifest; do
+		name=${target%%:*}
+		corpus=$(mktemp -d)
+		cp container/fuzz/"${target#*:}"/* "$corpus/"
+		if "$fuzzdir/container/fuzz/fuzz-$name" -max_total_time="$fuzz_seconds" \
+				"$corpus" > "$fuzzdir/fuzz-$name.log" 2>&1; then
+			echo "fuzz-$name: $(grep -E 'DONE' "$fuzzdir/fuzz-$name.log" | tail -n 1)"
+			passed=$((passed + 1))
+		else
+			echo "fuzz-$name: FAILED, see $fuzzdir/fuzz-$name.log"
+			tail -n 30 "$fuzzdir/fuzz-$name.log"
+			failed=$((failed + 1))
+			status=1
+		fi
+		rm -rf "$corpus"
+	done
 else
-	echo "fuzz-engine-json: could not be built"
+	echo "fuzz targets could not be built"
 	failed=$((failed + 1))
 	status=1
-fi
-if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
-	# A program died before cmocka could report: count it as a failure.
-	failed=1
 fi
 echo "$passed passed, $failed failed"
 exit $status
