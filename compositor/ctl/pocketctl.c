@@ -5,6 +5,7 @@
 
 #include "engine_cmd.h"
 #include "ipc_client.h"
+#include "pack_cmd.h"
 #include "store_cmd.h"
 
 #define TIMEOUT_MS 5000
@@ -26,6 +27,10 @@ static void usage(FILE *f) {
 		"  instances [--json]     list app instances (sockets, clients)\n"
 		"  apps --store DIR [--json]  list the apps of stores\n"
 		"  store init DIR [--name NAME] | store check DIR\n"
+		"  pack IMAGE --store DIR --id ID --name NAME [--icon PNG]\n"
+		"       [--command CMD] [--permissions LIST]\n"
+		"  purge APP --store DIR  remove the app's image (never its data)\n"
+		"  load APP --store DIR   load the app's image (checksum checked)\n"
 		"  quit                   end the session\n"
 		"  version                show the compositor's version\n"
 		"  raw JSON               send a request as it is, print the reply\n"
@@ -236,6 +241,15 @@ int main(int argc, char *argv[]) {
 	}
 	if (!strcmp(argv[i], "apps")) {
 		return apps_command(argc - i, argv + i);
+	}
+	if (!strcmp(argv[i], "pack")) {
+		return pack_command(argc - i, argv + i);
+	}
+	if (!strcmp(argv[i], "purge")) {
+		return purge_command(argc - i, argv + i);
+	}
+	if (!strcmp(argv[i], "load")) {
+		return load_command(argc - i, argv + i);
 	}
 	struct json_object *request = build_request(argc - i, argv + i);
 	if (!request) {

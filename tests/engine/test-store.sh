@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# A store's life with a real engine (run by run-engine.sh, which sets
+# ENGINE_ADDRESS and TEST_ROOTFS): pack an image into a new store, purge
+# it, load it back with its checksum checked, refuse a truncated archive,
+# and keep the app's data through all of it.
+set -uo pipefail
+ctl=${POCKETCTL:?}
+dir=$(mktemp -d /tmp/pwl-store-e2e-XXXXXX)
+trap 'rm -rf "$dir"' EXIT
+failed=0
+check() {
+	local name=$1
+	shift
+	if "$@" >> "$dir/log" 2>&1; then
+		echo "[       OK ] $name"
+	else
+		echo "[  FAILED  ] $name"
+		cat "$dir/log"
+		failed=1
+	fi
+	: > "$dir/log"
+}
+engine=(--engine "$ENGINE_ADDRESS")
+sock=${ENGINE_ADDRESS#unix://}
+
+curl -sf --unix-socket "$sock" -X POST -H "Content-Type: application/x-tar" \
+	--data-binary @"$TEST_ROOTFS" \
+	"http://localhost/v1.41/images/create?fromSrc=-&repo=pwl-store&tag=latest" \
+	> /dev/null
+image=pwl-store:latest
+store=$dir/store
+image_present() {
+	curl -sf --unix-socket "$sock" \
+		"http://localhost/v1.41/images/$image/json" > /dev/null
+}
+
+check store_init "$ctl" store init "$store" --name "E2E store"
+printf '\x89PNG\r\n\x1a\nfake' > "$dir/icon.png"
+check pack "$ctl" pack "$image" --store "$store" --id demo --name Demo \
+	--icon "$dir/icon.png" --permissions clipboard "${engine[@]}"
+check pack_wrote_archive test -s "$store/images/demo.tar"
+check pack_wrote_icon test -s "$store/icons/demo.png"
+check store_check_clean "$ctl" store check "$store"
+check apps_lists_demo bash -c "'$ctl' apps --store '$store' | grep -q '^demo '"
+check pack_refuses_twice bash -c "! '$ctl' pack $image --store '$store' \
+	--id demo --name Demo ${engine[*]}"
+
+# The user's data lives apart from the image.
+echo "precious" > "$store/data/demo/notes.txt"
+check purge "$ctl" purge demo --store "$store" "${engine[@]}"
+check purge_removed_image bash -c "! curl -sf --unix-socket '$sock' \
+	http://localhost/v1.41/images/$image/json"
+check purge_kept_data grep -q precious "$store/data/demo/notes.txt"
+
+# A truncated archive is refused before the engine sees it.
+cp "$store/images/demo.tar" "$dir/good.tar"
+head -c 100000 "$dir/good.tar" > "$store/images/demo.tar"
+out=$("$ctl" load demo --store "$store" "${engine[@]}" 2>&1)
+status=$?
+check load_refuses_truncated [ "$status" -eq 1 ]
+check load_says_why grep -q 'corrupt or truncated' <<< "$out"
+check engine_unchanged bash -c "! curl -sf --unix-socket '$sock' \
+	http://localhost/v1.41/images/$image/json"
+
+cp "$dir/good.tar" "$store/images/demo.tar"
+check load_reloads "$ctl" load demo --store "$store" "${engine[@]}"
+check load_made_image_present image_present
+check load_again_is_noop bash -c "'$ctl' load demo --store '$store' \
+	${engine[*]} | grep -q 'already in the engine'"
+check data_survived grep -q precious "$store/data/demo/notes.txt"
+exit $failed
