@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "data_cmd.h"
 #include "engine_cmd.h"
 #include "ipc_client.h"
 #include "pack_cmd.h"
@@ -31,6 +32,8 @@ static void usage(FILE *f) {
 		"       [--command CMD] [--permissions LIST]\n"
 		"  purge APP --store DIR  remove the app's image (never its data)\n"
 		"  load APP --store DIR   load the app's image (checksum checked)\n"
+		"  data rm APP --store DIR --yes | data export|import APP FILE.tar\n"
+		"       --store DIR       the app's user data\n"
 		"  quit                   end the session\n"
 		"  version                show the compositor's version\n"
 		"  raw JSON               send a request as it is, print the reply\n"
@@ -250,6 +253,9 @@ int main(int argc, char *argv[]) {
 	}
 	if (!strcmp(argv[i], "load")) {
 		return load_command(argc - i, argv + i);
+	}
+	if (!strcmp(argv[i], "data")) {
+		return data_command(argc - i, argv + i);
 	}
 	struct json_object *request = build_request(argc - i, argv + i);
 	if (!request) {

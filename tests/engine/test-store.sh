@@ -68,4 +68,20 @@ check load_made_image_present image_present
 check load_again_is_noop bash -c "'$ctl' load demo --store '$store' \
 	${engine[*]} | grep -q 'already in the engine'"
 check data_survived grep -q precious "$store/data/demo/notes.txt"
+
+# Backups: export, a failed import changes nothing, a good one restores.
+check data_export "$ctl" data export demo "$dir/backup.tar" --store "$store"
+echo "newer" > "$store/data/demo/notes.txt"
+echo "not a tar" > "$dir/junk.tar"
+check data_import_refuses_junk bash -c "! '$ctl' data import demo \
+	'$dir/junk.tar' --store '$store'"
+check data_unchanged_after_junk grep -q newer "$store/data/demo/notes.txt"
+check data_import "$ctl" data import demo "$dir/backup.tar" --store "$store"
+check data_restored grep -q precious "$store/data/demo/notes.txt"
+check data_previous_kept bash -c "grep -q newer \
+	'$store'/data/demo.before-import-*/notes.txt"
+check data_rm_needs_yes bash -c "! '$ctl' data rm demo --store '$store'"
+check data_still_there grep -q precious "$store/data/demo/notes.txt"
+check data_rm "$ctl" data rm demo --store "$store" --yes
+check data_gone bash -c "! test -e '$store/data/demo/notes.txt'"
 exit $failed
