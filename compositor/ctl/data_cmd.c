@@ -11,14 +11,15 @@
 
 #include "store.h"
 
-/* Runs tar with an argv, never through a shell (paths are the user's). */
-static int run_tar(char *const argv[]) {
+/* Runs a tool with an argv, never through a shell (paths are the
+ * user's); returns its exit status, -1 if it could not run. */
+static int run(char *const argv[]) {
 	pid_t pid = fork();
 	if (pid < 0) {
 		return -1;
 	}
 	if (pid == 0) {
-		execvp("tar", argv);
+		execvp(argv[0], argv);
 		_exit(127);
 	}
 	int status;
@@ -53,14 +54,7 @@ static int data_rm(const char *dir, const char *id, bool yes) {
 		return 1;
 	}
 	char *argv[] = { "rm", "-rf", "--", (char *)dir, NULL };
-	pid_t pid = fork();
-	if (pid == 0) {
-		execvp("rm", argv);
-		_exit(127);
-	}
-	int status = 1;
-	waitpid(pid, &status, 0);
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+	if (run(argv) != 0) {
 		fprintf(stderr, "pocketctl data rm: cannot remove %s\n", dir);
 		return 1;
 	}
@@ -72,7 +66,7 @@ static int data_rm(const char *dir, const char *id, bool yes) {
 static int data_export(const char *dir, const char *id, const char *file) {
 	char *argv[] = { "tar", "-C", (char *)dir, "-cf", (char *)file, ".",
 		NULL };
-	if (run_tar(argv) != 0) {
+	if (run(argv) != 0) {
 		fprintf(stderr, "pocketctl data export: tar could not write %s\n",
 			file);
 		return 1;
@@ -93,16 +87,11 @@ static int data_import(const char *dir, const char *id, const char *file) {
 	}
 	char *argv[] = { "tar", "-C", fresh, "--no-same-owner", "-xf",
 		(char *)file, NULL };
-	if (run_tar(argv) != 0) {
+	if (run(argv) != 0) {
 		fprintf(stderr, "pocketctl data import: %s is not a usable tar "
 			"archive; the app's data is unchanged\n", file);
 		char *rm[] = { "rm", "-rf", "--", fresh, NULL };
-		pid_t pid = fork();
-		if (pid == 0) {
-			execvp("rm", rm);
-			_exit(127);
-		}
-		waitpid(pid, NULL, 0);
+		run(rm);
 		return 1;
 	}
 	snprintf(old, sizeof(old), "%s.before-import-%ld", dir, (long)time(NULL));
