@@ -365,6 +365,36 @@ static void handle_limits(struct parse_state *state, const char *key,
 	}
 }
 
+static void append(char ***list, size_t *len, const char *value) {
+	char **grown = realloc(*list, (*len + 1) * sizeof(**list));
+	if (!grown) {
+		return;
+	}
+	*list = grown;
+	if (((*list)[*len] = strdup(value))) {
+		(*len)++;
+	}
+}
+
+static void handle_stores(struct parse_state *state, const char *key,
+		const char *value) {
+	struct pwl_config *c = state->config;
+	if (value[0] != '/') {
+		add_error(state, "stores", key, "'%s' is not an absolute path", value);
+	} else if (!strcmp(key, "path")) {
+		append(&c->stores, &c->stores_len, value);
+	} else if (!strcmp(key, "mount-root")) {
+		if (c->store_roots_len == PWL_MAX_STORE_ROOTS) {
+			add_error(state, "stores", key, "at most %d mount roots",
+				PWL_MAX_STORE_ROOTS);
+		} else if ((c->store_roots[c->store_roots_len] = strdup(value))) {
+			c->store_roots_len++;
+		}
+	} else {
+		add_error(state, "stores", key, "unknown key (path, mount-root)");
+	}
+}
+
 static void handle_keyboard(struct parse_state *state, const char *key,
 		const char *value) {
 	struct pwl_config *c = state->config;
@@ -460,6 +490,8 @@ static int handle_entry(void *data, const char *section, const char *key,
 		handle_app(state, section, section + 4, key, value);
 	} else if (!strcmp(section, "limits")) {
 		handle_limits(state, key, value);
+	} else if (!strcmp(section, "stores")) {
+		handle_stores(state, key, value);
 	} else {
 		add_error(state, section, key, "unknown section");
 	}
@@ -555,6 +587,13 @@ void config_finish(struct pwl_config *config) {
 	}
 	for (size_t i = 0; i < config->startup_len; i++) {
 		free(config->startup[i]);
+	}
+	for (size_t i = 0; i < config->stores_len; i++) {
+		free(config->stores[i]);
+	}
+	free(config->stores);
+	for (size_t i = 0; i < config->store_roots_len; i++) {
+		free(config->store_roots[i]);
 	}
 	free(config->startup);
 	for (size_t i = 0; i < config->errors_len; i++) {

@@ -42,8 +42,15 @@ struct pwl_app_config {
 	float color[4];
 };
 
+#define PWL_MAX_STORE_ROOTS 8
+
 struct pwl_config {
 	char *path; // may be NULL (defaults only)
+	/* Pocket stores: configured paths, and where disks get mounted. */
+	char **stores;
+	size_t stores_len;
+	char *store_roots[PWL_MAX_STORE_ROOTS];
+	size_t store_roots_len;
 	struct {
 		char *rules, *model, *layout, *variant, *options; // may be NULL
 		int repeat_rate, repeat_delay;

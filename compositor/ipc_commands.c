@@ -17,6 +17,7 @@
 #include "seat.h"
 #include "server.h"
 #include "spawn.h"
+#include "stores.h"
 #include "view.h"
 #include "xwayland.h"
 
@@ -472,6 +473,14 @@ static struct json_object *cmd_run(struct pwl_server *server,
 	return reply;
 }
 
+static struct json_object *cmd_stores(struct pwl_server *server,
+		struct json_object *request) {
+	struct json_object *reply = ok_reply();
+	json_object_object_add(reply, "stores", server->stores ?
+		stores_json(server->stores) : json_object_new_array());
+	return reply;
+}
+
 struct command {
 	const char *name;
 	struct json_object *(*run)(struct pwl_server *server,
@@ -495,6 +504,7 @@ static const struct command commands[] = {
 	{ "app-destroy", cmd_app_destroy },
 	{ "instances", cmd_apps },
 	{ "run", cmd_run },
+	{ "stores", cmd_stores },
 };
 
 struct json_object *ipc_run_command(struct pwl_server *server,

@@ -52,6 +52,7 @@
 #include "output.h"
 #include "seat.h"
 #include "spawn.h"
+#include "stores.h"
 #include "text.h"
 #include "view.h"
 #include "xdg_shell.h"
@@ -319,6 +320,7 @@ bool server_start(struct pwl_server *server) {
 	// Never hand children the DISPLAY of a desktop we are nested in.
 	unsetenv("DISPLAY");
 	server->xwayland = xwayland_create(server);
+	server->stores = stores_create(server);
 	server->ipc = ipc_create(server);
 	if (!server->ipc) {
 		return false;
@@ -334,6 +336,8 @@ void server_finish(struct pwl_server *server) {
 	xwayland_destroy(server->xwayland);
 	server->xwayland = NULL;
 	apps_finish(server);
+	stores_destroy(server->stores);
+	server->stores = NULL;
 	wl_display_destroy_clients(server->display);
 	ipc_destroy(server->ipc);
 	server->ipc = NULL;

@@ -9,6 +9,7 @@ struct pwl_seat;
 struct pwl_ipc;
 struct pwl_idle;
 struct pwl_xwayland;
+struct pwl_stores;
 struct pwl_view;
 
 /* Scene layers, bottom to top. Fullscreen views sit above the top layer so
@@ -58,6 +59,7 @@ struct pwl_server {
 	struct pwl_ipc *ipc;
 	struct pwl_idle *idle_tracker;
 	struct pwl_xwayland *xwayland; // may be NULL (off or no binary)
+	struct pwl_stores *stores;
 	char *ipc_path;
 
 	struct wl_list outputs; // pwl_output.link

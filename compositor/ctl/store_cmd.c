@@ -1,10 +1,12 @@
 #include "store_cmd.h"
 
 #include <json-c/json.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "ipc_client.h"
 #include "store.h"
 
 static void print_messages(const struct manifest_messages *list,
@@ -60,10 +62,75 @@ static bool archive_present(const char *store, const struct manifest *m) {
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/* Without --store: the stores the running session knows (configured and
+ * plugged in), asked over its IPC. */
+static struct json_object *session_stores(void) {
+	const char *error = NULL;
+	char *path = ipc_client_socket_path(&error);
+	if (!path) {
+		fprintf(stderr, "pocketctl apps: %s (or name a store with --store "
+			"DIR)\n", error);
+		return NULL;
+	}
+	struct json_object *request = json_object_new_object();
+	json_object_object_add(request, "command",
+		json_object_new_string("stores"));
+	char err[512];
+	struct json_object *reply = ipc_client_request(path, request, 5000, err,
+		sizeof(err));
+	json_object_put(request);
+	free(path);
+	if (!reply) {
+		fprintf(stderr, "pocketctl apps: %s\n", err);
+		return NULL;
+	}
+	struct json_object *stores = NULL;
+	if (json_object_object_get_ex(reply, "stores", &stores)) {
+		json_object_get(stores);
+	}
+	json_object_put(reply);
+	return stores;
+}
+
 int apps_command(int argc, char *argv[]) {
 	bool json = false;
 	struct json_object *list = json_object_new_array();
 	int stores = 0, status = 0;
+	bool any_store_option = false;
+	for (int i = 1; i < argc; i++) {
+		any_store_option |= !strcmp(argv[i], "--store");
+	}
+	char **args = NULL;
+	struct json_object *from_session = NULL;
+	if (!any_store_option) {
+		// Rewrite as --store options for the stores of the session.
+		from_session = session_stores();
+		if (!from_session) {
+			json_object_put(list);
+			return 1;
+		}
+		size_t n = json_object_array_length(from_session);
+		args = calloc(argc + 2 * n + 1, sizeof(*args));
+		if (!args) {
+			json_object_put(list);
+			json_object_put(from_session);
+			return 1;
+		}
+		int k = 0;
+		for (int i = 0; i < argc; i++) {
+			args[k++] = argv[i];
+		}
+		for (size_t i = 0; i < n; i++) {
+			args[k++] = "--store";
+			args[k++] = (char *)json_object_get_string(json_object_object_get(
+				json_object_array_get_idx(from_session, i), "path"));
+		}
+		argc = k;
+		argv = args;
+		if (n == 0) {
+			stores = -1; // a session without stores lists nothing
+		}
+	}
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--json")) {
 			json = true;
@@ -109,6 +176,7 @@ int apps_command(int argc, char *argv[]) {
 		json_object_put(list);
 		return 2;
 	}
+	free(args);
 	if (json) {
 		printf("%s\n", json_object_to_json_string_ext(list,
 			JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED));
@@ -124,5 +192,6 @@ int apps_command(int argc, char *argv[]) {
 		}
 	}
 	json_object_put(list);
+	json_object_put(from_session);
 	return status;
 }
