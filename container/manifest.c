@@ -15,11 +15,13 @@ struct parse {
 	struct manifest_messages *errors, *warnings;
 };
 
-static void add(struct manifest_messages *list, const char *path, int line,
-		const char *fmt, va_list args) {
-	char msg[512], text[1024];
-	vsnprintf(msg, sizeof(msg), fmt, args);
-	snprintf(text, sizeof(text), "%s:%d: %s", path, line, msg);
+void manifest_messages_add(struct manifest_messages *list, const char *fmt,
+		...) {
+	char text[1024];
+	va_list args;
+	va_start(args, fmt);
+	vsnprintf(text, sizeof(text), fmt, args);
+	va_end(args);
 	char **lines = realloc(list->lines, (list->len + 1) * sizeof(*lines));
 	if (!lines) {
 		return;
@@ -28,6 +30,13 @@ static void add(struct manifest_messages *list, const char *path, int line,
 	if ((list->lines[list->len] = strdup(text))) {
 		list->len++;
 	}
+}
+
+static void add(struct manifest_messages *list, const char *path, int line,
+		const char *fmt, va_list args) {
+	char msg[512];
+	vsnprintf(msg, sizeof(msg), fmt, args);
+	manifest_messages_add(list, "%s:%d: %s", path, line, msg);
 }
 
 static void error(struct parse *p, const char *fmt, ...) {

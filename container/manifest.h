@@ -48,6 +48,9 @@ bool manifest_parse(struct manifest *m, FILE *f, const char *path,
 	struct manifest_messages *warnings);
 void manifest_finish(struct manifest *m);
 void manifest_messages_finish(struct manifest_messages *messages);
+/** Appends a printf-formatted line (the store loader's messages too). */
+void manifest_messages_add(struct manifest_messages *list, const char *fmt,
+	...) __attribute__((format(printf, 2, 3)));
 
 /* Permission bits, shared with the compositor's app policy. */
 enum manifest_permission {

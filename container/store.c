@@ -17,22 +17,6 @@ struct header {
 	int line;
 };
 
-static void message(struct manifest_messages *list, const char *fmt, ...) {
-	char text[1024];
-	va_list args;
-	va_start(args, fmt);
-	vsnprintf(text, sizeof(text), fmt, args);
-	va_end(args);
-	char **lines = realloc(list->lines, (list->len + 1) * sizeof(*lines));
-	if (!lines) {
-		return;
-	}
-	list->lines = lines;
-	if ((list->lines[list->len] = strdup(text))) {
-		list->len++;
-	}
-}
-
 bool store_valid_id(const char *id) {
 	size_t n = strlen(id);
 	if (n == 0 || n > 64 || id[0] == '.') {
@@ -52,7 +36,7 @@ static int header_entry(void *data, const char *section, const char *key,
 	struct header *h = data;
 	struct pocket_store *s = h->store;
 	if (strcmp(section, "store")) {
-		message(&s->warnings, "%s:%d: [%s] %s: unknown group ignored",
+		manifest_messages_add(&s->warnings, "%s:%d: [%s] %s: unknown group ignored",
 			h->path, h->line, section, key);
 	} else if (!strcmp(key, "name")) {
 		free(s->name);
@@ -62,11 +46,11 @@ static int header_entry(void *data, const char *section, const char *key,
 		long v = strtol(value, &end, 10);
 		s->format = *end || v < 1 || v > 1000 ? -1 : (int)v;
 		if (s->format < 0) {
-			message(&s->errors, "%s:%d: [store] format: '%s' is not a "
+			manifest_messages_add(&s->errors, "%s:%d: [store] format: '%s' is not a "
 				"format version", h->path, h->line, value);
 		}
 	} else {
-		message(&s->warnings, "%s:%d: [store] %s: unknown key ignored",
+		manifest_messages_add(&s->warnings, "%s:%d: [store] %s: unknown key ignored",
 			h->path, h->line, key);
 	}
 	return 1;
@@ -86,7 +70,7 @@ static bool load_header(struct pocket_store *s) {
 	snprintf(path, sizeof(path), "%s/pocket-store.ini", s->path);
 	FILE *f = fopen(path, "r");
 	if (!f) {
-		message(&s->errors, "%s: not a pocket store (%s)", path,
+		manifest_messages_add(&s->errors, "%s: not a pocket store (%s)", path,
 			strerror(errno));
 		return false;
 	}
@@ -94,15 +78,15 @@ static bool load_header(struct pocket_store *s) {
 	int ret = ini_parse_stream(header_line, &h, header_entry, &h);
 	fclose(f);
 	if (ret != 0) {
-		message(&s->errors, "%s:%d: syntax error", path, ret);
+		manifest_messages_add(&s->errors, "%s:%d: syntax error", path, ret);
 		return false;
 	}
 	if (!s->name || !s->name[0]) {
-		message(&s->errors, "%s: [store] name is missing", path);
+		manifest_messages_add(&s->errors, "%s: [store] name is missing", path);
 		return false;
 	}
 	if (s->format > STORE_FORMAT) {
-		message(&s->errors, "%s: store format %d is newer than this "
+		manifest_messages_add(&s->errors, "%s: store format %d is newer than this "
 			"pocketwl knows (%d): update pocketwl", path, s->format,
 			STORE_FORMAT);
 		return false;
@@ -123,13 +107,13 @@ static void load_app(struct pocket_store *s, const char *dir,
 	char path[4096];
 	snprintf(path, sizeof(path), "%s/%s", dir, file);
 	if (!store_valid_id(id)) {
-		message(&s->errors, "%s: '%s' is not an app id (letters, digits, "
+		manifest_messages_add(&s->errors, "%s: '%s' is not an app id (letters, digits, "
 			"'.', '_', '-'; at most 64)", path, id);
 		return;
 	}
 	FILE *f = fopen(path, "r");
 	if (!f) {
-		message(&s->errors, "%s: %s", path, strerror(errno));
+		manifest_messages_add(&s->errors, "%s: %s", path, strerror(errno));
 		return;
 	}
 	struct manifest m;

@@ -210,6 +210,26 @@ int pack_command(int argc, char *argv[]) {
 	return status;
 }
 
+/* Loads the store and finds a valid app in it; prints why not. The caller
+ * finishes the store in every case (store_finish is safe after a failed
+ * load). */
+static const struct manifest *load_app(const char *cmd, const char *id,
+		const char *store_path, struct pocket_store *store) {
+	if (!store_load(store, store_path)) {
+		fprintf(stderr, "pocketctl %s: %s\n", cmd, store->errors.len ?
+			store->errors.lines[0] : "not a store");
+		return NULL;
+	}
+	for (size_t i = 0; i < store->apps_len; i++) {
+		if (!strcmp(store->apps[i].id, id)) {
+			return &store->apps[i];
+		}
+	}
+	fprintf(stderr, "pocketctl %s: no valid app '%s' in %s\n", cmd, id,
+		store_path);
+	return NULL;
+}
+
 int purge_command(int argc, char *argv[]) {
 	const char *id = argc > 1 ? argv[1] : NULL;
 	const char *store_path = option(argc, argv, "--store");
@@ -219,21 +239,8 @@ int purge_command(int argc, char *argv[]) {
 		return 2;
 	}
 	struct pocket_store store;
-	if (!store_load(&store, store_path)) {
-		fprintf(stderr, "pocketctl purge: %s\n", store.errors.len ?
-			store.errors.lines[0] : "not a store");
-		store_finish(&store);
-		return 1;
-	}
-	const struct manifest *app = NULL;
-	for (size_t i = 0; i < store.apps_len; i++) {
-		if (!strcmp(store.apps[i].id, id)) {
-			app = &store.apps[i];
-		}
-	}
+	const struct manifest *app = load_app("purge", id, store_path, &store);
 	if (!app) {
-		fprintf(stderr, "pocketctl purge: no valid app '%s' in %s\n", id,
-			store_path);
 		store_finish(&store);
 		return 1;
 	}
@@ -303,26 +310,12 @@ int load_command(int argc, char *argv[]) {
 		return 2;
 	}
 	struct pocket_store store;
-	if (!store_load(&store, store_path)) {
-		fprintf(stderr, "pocketctl load: %s\n", store.errors.len ?
-			store.errors.lines[0] : "not a store");
-		store_finish(&store);
-		return 1;
-	}
-	const struct manifest *app = NULL;
-	for (size_t i = 0; i < store.apps_len; i++) {
-		if (!strcmp(store.apps[i].id, id)) {
-			app = &store.apps[i];
-		}
-	}
+	const struct manifest *app = load_app("load", id, store_path, &store);
 	int status = 1;
 	struct wl_event_loop *loop = wl_event_loop_create();
 	struct engine *engine = app ? connect_engine(loop, option(argc, argv,
 		"--engine")) : NULL;
-	if (!app) {
-		fprintf(stderr, "pocketctl load: no valid app '%s' in %s\n", id,
-			store_path);
-	} else if (engine) {
+	if (app && engine) {
 		struct loading l = { .last_percent = -1 };
 		struct image_ensure_listener listener = { .progress = load_progress,
 			.done = load_done, .data = &l };
