@@ -262,6 +262,7 @@ struct pwl_app *app_create(struct pwl_server *server, const char *name,
 	app->permissions = permissions;
 	wl_list_init(&app->clients);
 	wl_list_init(&app->link);
+	wl_signal_init(&app->events.destroy);
 	app->name = strdup(name);
 	char buf[4096];
 	snprintf(buf, sizeof(buf), "%s-%u", name, ++server->next_app_serial);
@@ -340,6 +341,7 @@ void app_destroy(struct pwl_app *app) {
 	if (!app) {
 		return;
 	}
+	wl_signal_emit(&app->events.destroy, app);
 	// Clients go first; their destroy listeners unlink them.
 	struct pwl_app_client *ac, *tmp;
 	wl_list_for_each_safe(ac, tmp, &app->clients, link) {

@@ -7,6 +7,7 @@
 #include <wayland-server-core.h>
 
 struct pwl_server;
+struct pwl_launch;
 
 enum pwl_permission {
 	PWL_PERM_CLIPBOARD = 1 << 0,
@@ -28,6 +29,11 @@ struct pwl_app {
 	uint32_t permissions; // enum pwl_permission
 	float color[4]; // label colour
 	pid_t pid; // process started with the instance; 0 if none
+	struct pwl_launch *launch; // the store launch it belongs to; may be NULL
+
+	struct {
+		struct wl_signal destroy;
+	} events;
 
 	int listen_fd;
 	struct wl_event_source *source;

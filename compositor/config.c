@@ -30,6 +30,16 @@ void config_init(struct pwl_config *config) {
 	config->ssd = true;
 	// Started lazily on the first X client, so on costs nothing.
 	config->xwayland = true;
+	config->containers.memory_mib = 4096;
+	config->containers.pids = 4096;
+	config->containers.stop_grace_s = 5;
+	config->containers.stop_timeout_s = 5;
+	config->containers.root_uid = 65534; // nobody
+	// Ctrl+Alt+Shift+Escape: hard to press by accident on a kiosk.
+	config->kiosk.admin_modifiers = WLR_MODIFIER_CTRL | WLR_MODIFIER_ALT |
+		WLR_MODIFIER_SHIFT;
+	config->kiosk.admin_sym = XKB_KEY_Escape;
+	config->kiosk.hide_cursor_s = 3;
 
 	// Quitting must always be possible, whatever the config says.
 	struct pwl_keybinding *quit = calloc(1, sizeof(*quit));
@@ -395,6 +405,77 @@ static void handle_stores(struct parse_state *state, const char *key,
 	}
 }
 
+static void handle_containers(struct parse_state *state, const char *key,
+		const char *value) {
+	struct pwl_config *c = state->config;
+	int *field = NULL;
+	long min = 0, max = 0;
+	if (!strcmp(key, "engine")) {
+		if (strncmp(value, "unix://", 7) && strncmp(value, "tcp://", 6)) {
+			add_error(state, "containers", key, "'%s' is not unix:///PATH "
+				"or tcp://HOST:PORT", value);
+			return;
+		}
+		free(c->containers.engine);
+		c->containers.engine = strdup(value);
+		return;
+	} else if (!strcmp(key, "memory-mib")) {
+		field = &c->containers.memory_mib;
+		max = 1 << 24;
+	} else if (!strcmp(key, "pids")) {
+		field = &c->containers.pids;
+		max = 1 << 22;
+	} else if (!strcmp(key, "stop-grace")) {
+		field = &c->containers.stop_grace_s;
+		min = -1;
+		max = 3600;
+	} else if (!strcmp(key, "stop-timeout")) {
+		field = &c->containers.stop_timeout_s;
+		max = 300;
+	} else if (!strcmp(key, "root-uid")) {
+		field = &c->containers.root_uid;
+		min = 1;
+		max = 0x7fffffff;
+	}
+	if (!field) {
+		add_error(state, "containers", key, "unknown key (engine, "
+			"memory-mib, pids, stop-grace, stop-timeout, root-uid)");
+	} else if (!parse_int(value, min, max, field)) {
+		add_error(state, "containers", key, "'%s' is not a number from %ld "
+			"to %ld", value, min, max);
+	}
+}
+
+static void handle_kiosk(struct parse_state *state, const char *key,
+		const char *value) {
+	struct pwl_config *c = state->config;
+	if (!strcmp(key, "app")) {
+		free(c->kiosk.app);
+		c->kiosk.app = strdup(value);
+	} else if (!strcmp(key, "admin")) {
+		if (!config_parse_combo(value, &c->kiosk.admin_modifiers,
+				&c->kiosk.admin_sym)) {
+			add_error(state, "kiosk", key, "'%s' is not a key combination",
+				value);
+		}
+	} else if (!strcmp(key, "outputs")) {
+		if (!strcmp(value, "span") || !strcmp(value, "mirror")) {
+			c->kiosk.span = !strcmp(value, "span");
+		} else {
+			add_error(state, "kiosk", key, "'%s' is not mirror or span",
+				value);
+		}
+	} else if (!strcmp(key, "hide-cursor")) {
+		if (!parse_int(value, 0, 3600, &c->kiosk.hide_cursor_s)) {
+			add_error(state, "kiosk", key, "'%s' is not a number of seconds "
+				"from 0 to 3600", value);
+		}
+	} else {
+		add_error(state, "kiosk", key, "unknown key (app, admin, outputs, "
+			"hide-cursor)");
+	}
+}
+
 static void handle_keyboard(struct parse_state *state, const char *key,
 		const char *value) {
 	struct pwl_config *c = state->config;
@@ -490,6 +571,10 @@ static int handle_entry(void *data, const char *section, const char *key,
 		handle_app(state, section, section + 4, key, value);
 	} else if (!strcmp(section, "limits")) {
 		handle_limits(state, key, value);
+	} else if (!strcmp(section, "containers")) {
+		handle_containers(state, key, value);
+	} else if (!strcmp(section, "kiosk")) {
+		handle_kiosk(state, key, value);
 	} else if (!strcmp(section, "stores")) {
 		handle_stores(state, key, value);
 	} else {
@@ -607,6 +692,8 @@ void config_finish(struct pwl_config *config) {
 	free(config->keyboard.options);
 	free(config->panel_command);
 	free(config->cursor_theme);
+	free(config->containers.engine);
+	free(config->kiosk.app);
 	free(config->path);
 	memset(config, 0, sizeof(*config));
 }

@@ -68,6 +68,24 @@ struct pwl_config {
 	bool xwayland;
 	bool ssd; // prefer server-side decorations
 
+	/* How store apps run ([containers]). */
+	struct {
+		char *engine; // address; NULL: discovered
+		int memory_mib, pids; // per container; 0: no limit
+		int stop_grace_s; // last window closed -> stop; -1: never
+		int stop_timeout_s; // engine's SIGTERM -> SIGKILL delay
+		int root_uid; // the apps' uid when the session runs as root
+	} containers;
+
+	/* Kiosk mode ([kiosk], or --kiosk): one app, fullscreen, restarted. */
+	struct {
+		char *app; // NULL: not a kiosk
+		uint32_t admin_modifiers; // the one binding left on
+		xkb_keysym_t admin_sym;
+		bool span; // one window across every output, else mirrored
+		int hide_cursor_s; // idle time before the cursor hides; 0: never
+	} kiosk;
+
 	/* Every problem found while parsing, as "path:line: message". */
 	char **errors;
 	size_t errors_len;

@@ -1,6 +1,7 @@
 #include "ipc.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +35,7 @@ struct ipc_client {
 	size_t in_len;
 	char *out;
 	size_t out_len, out_cap;
+	bool subscribed; // gets events (ipc_broadcast) besides replies
 };
 
 struct json_object *ipc_handle_request(struct pwl_server *server,
@@ -118,6 +120,31 @@ static bool queue_reply(struct ipc_client *client, struct json_object *reply) {
 	return true;
 }
 
+/* "subscribe" belongs to the connection, not to the server's commands. */
+static bool is_subscribe(const char *line) {
+	struct json_object *request = json_tokener_parse(line);
+	struct json_object *command;
+	bool yes = request && json_object_is_type(request, json_type_object) &&
+		json_object_object_get_ex(request, "command", &command) &&
+		json_object_is_type(command, json_type_string) &&
+		!strcmp(json_object_get_string(command), "subscribe");
+	json_object_put(request);
+	return yes;
+}
+
+void ipc_broadcast(struct pwl_ipc *ipc, struct json_object *event) {
+	if (!ipc) {
+		return;
+	}
+	struct ipc_client *client, *tmp;
+	wl_list_for_each_safe(client, tmp, &ipc->clients, link) {
+		if (client->subscribed && (!queue_reply(client, event) ||
+				!flush_out(client))) {
+			client_destroy(client);
+		}
+	}
+}
+
 /* Handles every complete line in the input buffer. */
 static bool process_input(struct ipc_client *client) {
 	size_t start = 0;
@@ -131,8 +158,14 @@ static bool process_input(struct ipc_client *client) {
 		if (line[0] == '\0') {
 			continue;
 		}
-		struct json_object *reply =
-			ipc_handle_request(client->ipc->server, line);
+		struct json_object *reply;
+		if (is_subscribe(line)) {
+			client->subscribed = true;
+			reply = json_object_new_object();
+			json_object_object_add(reply, "ok", json_object_new_boolean(true));
+		} else {
+			reply = ipc_handle_request(client->ipc->server, line);
+		}
 		bool ok = queue_reply(client, reply);
 		json_object_put(reply);
 		if (!ok) {

@@ -13,6 +13,7 @@
 #include <wlr/types/wlr_cursor.h>
 
 #include "app.h"
+#include "ipc_launch.h"
 #include "output.h"
 #include "seat.h"
 #include "server.h"
@@ -505,6 +506,11 @@ static const struct command commands[] = {
 	{ "instances", cmd_apps },
 	{ "run", cmd_run },
 	{ "stores", cmd_stores },
+	{ "launch", ipc_cmd_launch },
+	{ "stop", ipc_cmd_stop },
+	{ "ps", ipc_cmd_ps },
+	{ "logs", ipc_cmd_logs },
+	{ "engine", ipc_cmd_engine },
 };
 
 struct json_object *ipc_run_command(struct pwl_server *server,

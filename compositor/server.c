@@ -53,6 +53,7 @@
 #include "seat.h"
 #include "spawn.h"
 #include "stores.h"
+#include "containers.h"
 #include "text.h"
 #include "view.h"
 #include "xdg_shell.h"
@@ -213,6 +214,8 @@ bool server_init(struct pwl_server *server, struct pwl_config *config) {
 	wl_list_init(&server->views);
 	wl_list_init(&server->layer_surfaces);
 	wl_list_init(&server->apps);
+	wl_list_init(&server->launches);
+	wl_signal_init(&server->events.launch_changed);
 	wl_list_init(&server->app_new_surface.link);
 
 	server->display = wl_display_create();
@@ -325,6 +328,7 @@ bool server_start(struct pwl_server *server) {
 	if (!server->ipc) {
 		return false;
 	}
+	server->containers = containers_create(server);
 	wlr_log(WLR_INFO, "Running on WAYLAND_DISPLAY=%s, IPC at %s",
 		server->socket, server->ipc_path);
 	run_startup_commands(server);
@@ -332,6 +336,10 @@ bool server_start(struct pwl_server *server) {
 }
 
 void server_finish(struct pwl_server *server) {
+	// App containers first, while everything they use still exists: this
+	// turns the event loop until they stopped (bounded).
+	containers_destroy(server->containers);
+	server->containers = NULL;
 	// Clients first, so that their objects go while our listeners exist.
 	xwayland_destroy(server->xwayland);
 	server->xwayland = NULL;

@@ -10,6 +10,8 @@ struct pwl_ipc;
 struct pwl_idle;
 struct pwl_xwayland;
 struct pwl_stores;
+struct pwl_containers;
+struct pwl_kiosk;
 struct pwl_view;
 
 /* Scene layers, bottom to top. Fullscreen views sit above the top layer so
@@ -60,15 +62,22 @@ struct pwl_server {
 	struct pwl_idle *idle_tracker;
 	struct pwl_xwayland *xwayland; // may be NULL (off or no binary)
 	struct pwl_stores *stores;
+	struct pwl_containers *containers;
+	struct pwl_kiosk *kiosk; // NULL unless in kiosk mode
 	char *ipc_path;
 
 	struct wl_list outputs; // pwl_output.link
 	struct wl_list views; // pwl_view.link, topmost first
 	struct wl_list layer_surfaces; // pwl_layer_surface.link
 	struct wl_list apps; // pwl_app.link
+	struct wl_list launches; // pwl_launch.link, newest first
 	uint32_t next_view_id;
 	uint32_t next_app_serial;
 	struct wl_protocol_logger *protocol_logger; // see app.c
+
+	struct {
+		struct wl_signal launch_changed; // struct pwl_launch *
+	} events;
 
 	struct wl_event_source *sigterm;
 	struct wl_event_source *sigint;

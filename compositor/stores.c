@@ -4,9 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <wlr/util/log.h>
 
 #include "config.h"
+#include "ipc.h"
+#include "launch.h"
 #include "server.h"
 #include "store_watch.h"
 
@@ -19,6 +22,15 @@ struct pwl_stores {
 	int nmounted;
 };
 
+static void notify(struct pwl_stores *stores, const char *event,
+		const char *path) {
+	struct json_object *obj = json_object_new_object();
+	json_object_object_add(obj, "event", json_object_new_string(event));
+	json_object_object_add(obj, "path", json_object_new_string(path));
+	ipc_broadcast(stores->server->ipc, obj);
+	json_object_put(obj);
+}
+
 static void handle_added(void *data, const char *path) {
 	struct pwl_stores *stores = data;
 	if (stores->nmounted == MAX_MOUNTED) {
@@ -28,6 +40,7 @@ static void handle_added(void *data, const char *path) {
 	if (copy) {
 		stores->mounted[stores->nmounted++] = copy;
 		wlr_log(WLR_INFO, "Pocket store plugged in: %s", path);
+		notify(stores, "store-added", path);
 	}
 }
 
@@ -38,6 +51,10 @@ static void handle_removed(void *data, const char *path) {
 			free(stores->mounted[i]);
 			stores->mounted[i] = stores->mounted[--stores->nmounted];
 			wlr_log(WLR_INFO, "Pocket store removed: %s", path);
+			notify(stores, "store-removed", path);
+			// Its apps' data is on that disk: stop them before they
+			// write to a store that is gone.
+			launches_store_removed(stores->server, path);
 			return;
 		}
 	}
@@ -106,4 +123,37 @@ struct json_object *stores_json(struct pwl_stores *stores) {
 		add(list, stores->mounted[i], "mounted");
 	}
 	return list;
+}
+
+static bool store_has_app(const char *store, const char *id, char *out,
+		size_t out_len) {
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/pocket-store.ini", store);
+	if (access(path, R_OK) < 0) {
+		return false;
+	}
+	snprintf(path, sizeof(path), "%s/apps/%s.desktop", store, id);
+	if (access(path, R_OK) < 0) {
+		return false;
+	}
+	snprintf(out, out_len, "%s", store);
+	return true;
+}
+
+bool stores_find_app(struct pwl_stores *stores, const char *id,
+		char *store_path, size_t store_path_len) {
+	struct pwl_config *config = stores->server->config;
+	for (size_t i = 0; i < config->stores_len; i++) {
+		if (store_has_app(config->stores[i], id, store_path,
+				store_path_len)) {
+			return true;
+		}
+	}
+	for (int i = 0; i < stores->nmounted; i++) {
+		if (store_has_app(stores->mounted[i], id, store_path,
+				store_path_len)) {
+			return true;
+		}
+	}
+	return false;
 }

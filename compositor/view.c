@@ -8,6 +8,7 @@
 #include <wlr/util/log.h>
 
 #include "app.h"
+#include "launch.h"
 #include "label.h"
 #include "output.h"
 #include "seat.h"
@@ -412,6 +413,9 @@ void view_map(struct pwl_view *view) {
 	}
 	create_toplevel_handle(view);
 	seat_focus_view(server->seat, view);
+	if (view->app) {
+		launches_view_mapped(view->app);
+	}
 	wlr_log(WLR_DEBUG, "View %u mapped: '%s' (%s) %dx%d at %d,%d", view->id,
 		view_title(view), view_app_id(view), view->width, view->height,
 		view->x, view->y);
@@ -430,6 +434,9 @@ void view_unmap(struct pwl_view *view) {
 	ssd_destroy(view->ssd);
 	view->ssd = NULL;
 	seat_view_unmapped(view->server->seat, view);
+	if (view->app) {
+		launches_view_unmapped(view->app);
+	}
 }
 
 void view_finish(struct pwl_view *view) {

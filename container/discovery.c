@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <wayland-server-core.h>
+
 #include "engine.h"
 #include "engine_json.h"
 
@@ -18,6 +20,7 @@ struct discovery {
 	char tried[4096]; // "address (reason); ..."
 	discovery_done_fn done;
 	void *data;
+	struct wl_event_source *start; // the idle that makes the first try
 };
 
 struct connecting {
@@ -62,6 +65,34 @@ static void note_failure(struct discovery *d, const char *address,
 }
 
 static void try_next(struct discovery *d);
+static void handle_connected(void *data, struct engine *engine,
+	const char *error);
+
+static bool apply_version(struct engine *engine,
+		const struct engine_response *res, char *error, size_t error_len) {
+	char version[16];
+	struct engine_version_info info;
+	if (res->error) {
+		snprintf(error, error_len, "%s", res->error);
+		return false;
+	}
+	if (engine_parse_version(res->body, res->body_len, &info, error,
+			error_len) && engine_choose_api_version(&info, version,
+			sizeof(version), error, error_len)) {
+		engine_set_api_version(engine, version);
+		return true;
+	}
+	return false;
+}
+
+/* The discovery's own /version step, so that cancelling it frees all. */
+static void handle_discovery_version(void *data,
+		const struct engine_response *res) {
+	struct discovery *d = data;
+	char error[512];
+	handle_connected(d, apply_version(d->engine, res, error, sizeof(error)) ?
+		d->engine : NULL, error);
+}
 
 static void handle_connected(void *data, struct engine *engine,
 		const char *error) {
@@ -91,7 +122,10 @@ static void handle_ping(void *data, const struct engine_response *res) {
 		return;
 	}
 	engine_set_timeout(d->engine, 0);
-	engine_connect(d->engine, handle_connected, d);
+	if (!engine_request(d->engine, "GET", "//version", NULL,
+			handle_discovery_version, d)) {
+		handle_connected(d, NULL, "out of memory");
+	}
 }
 
 static void try_next(struct discovery *d) {
@@ -120,12 +154,30 @@ static void try_next(struct discovery *d) {
 	discovery_free(d);
 }
 
-void engine_discover(struct wl_event_loop *loop, const char *explicit_address,
-		discovery_done_fn done, void *data) {
+static void start_discovery(void *data) {
+	struct discovery *d = data;
+	d->start = NULL;
+	try_next(d);
+}
+
+void engine_discover_cancel(struct discovery *d) {
+	if (d) {
+		if (d->start) {
+			wl_event_source_remove(d->start);
+		}
+		if (d->engine) {
+			engine_destroy(d->engine); // its requests, without callbacks
+		}
+		discovery_free(d);
+	}
+}
+
+struct discovery *engine_discover(struct wl_event_loop *loop,
+		const char *explicit_address, discovery_done_fn done, void *data) {
 	struct discovery *d = calloc(1, sizeof(*d));
 	if (!d) {
 		done(data, NULL, "out of memory");
-		return;
+		return NULL;
 	}
 	d->loop = loop;
 	d->done = done;
@@ -140,24 +192,25 @@ void engine_discover(struct wl_event_loop *loop, const char *explicit_address,
 	}
 	add_path(d, "/run/podman/podman.sock");
 	add_path(d, "/var/run/docker.sock");
-	try_next(d);
+	// The first try starts from the loop, so that `done` never runs
+	// before the caller has the handle.
+	d->start = wl_event_loop_add_idle(loop, start_discovery, d);
+	if (!d->start) {
+		discovery_free(d);
+		done(data, NULL, "out of memory");
+		return NULL;
+	}
+	return d;
 }
 
 static void handle_version(void *data, const struct engine_response *res) {
 	struct connecting *c = data;
-	char error[512], version[16];
-	struct engine_version_info info;
-	if (res->error) {
-		snprintf(error, sizeof(error), "%s", res->error);
-	} else if (engine_parse_version(res->body, res->body_len, &info, error,
-			sizeof(error)) && engine_choose_api_version(&info, version,
-			sizeof(version), error, sizeof(error))) {
-		engine_set_api_version(c->engine, version);
+	char error[512];
+	if (apply_version(c->engine, res, error, sizeof(error))) {
 		c->done(c->data, c->engine, NULL);
-		free(c);
-		return;
+	} else {
+		c->done(c->data, NULL, error);
 	}
-	c->done(c->data, NULL, error);
 	free(c);
 }
 

@@ -13,10 +13,15 @@ struct engine;
 typedef void (*discovery_done_fn)(void *data, struct engine *engine,
 	const char *error);
 
+struct discovery;
+
 /** `done` is called once, from the loop: with a connected engine (now the
- * caller's), or with NULL and the error. */
-void engine_discover(struct wl_event_loop *loop, const char *explicit_address,
-	discovery_done_fn done, void *data);
+ * caller's), or with NULL and the error. The handle is valid until then
+ * (NULL only when out of memory, after `done` was called). */
+struct discovery *engine_discover(struct wl_event_loop *loop,
+	const char *explicit_address, discovery_done_fn done, void *data);
+/** Stops a discovery under way; `done` is then never called. */
+void engine_discover_cancel(struct discovery *discovery);
 
 /** Negotiates the API version of an engine that answers. */
 void engine_connect(struct engine *engine, discovery_done_fn done,

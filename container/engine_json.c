@@ -231,3 +231,57 @@ bool engine_parse_wait(const char *body, size_t len, int *status,
 	json_object_put(obj);
 	return ok;
 }
+
+bool engine_parse_container_list(const char *body, size_t len,
+		struct engine_container_info **out, size_t *out_len, char *error,
+		size_t error_len) {
+	*out = NULL;
+	*out_len = 0;
+	struct json_object *list = parse(body, len, error, error_len);
+	if (!list) {
+		return false;
+	}
+	if (!json_object_is_type(list, json_type_array)) {
+		snprintf(error, error_len, "the engine's container list is not an "
+			"array");
+		json_object_put(list);
+		return false;
+	}
+	size_t n = json_object_array_length(list);
+	struct engine_container_info *infos = n ? calloc(n, sizeof(*infos)) : NULL;
+	if (n && !infos) {
+		snprintf(error, error_len, "out of memory");
+		json_object_put(list);
+		return false;
+	}
+	size_t used = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *item = json_object_array_get_idx(list, i);
+		struct engine_container_info *info = &infos[used];
+		if (!json_object_is_type(item, json_type_object) ||
+				!get_string(item, "Id", info->id, sizeof(info->id)) ||
+				!info->id[0]) {
+			continue;
+		}
+		get_string(item, "State", info->state, sizeof(info->state));
+		struct json_object *labels;
+		if (json_object_object_get_ex(item, "Labels", &labels) &&
+				json_object_is_type(labels, json_type_object)) {
+			get_string(labels, "io.pocketwl.app", info->app,
+				sizeof(info->app));
+			get_string(labels, "io.pocketwl.instance", info->instance,
+				sizeof(info->instance));
+			get_string(labels, "io.pocketwl.session", info->session,
+				sizeof(info->session));
+		}
+		used++;
+	}
+	json_object_put(list);
+	if (used == 0) {
+		free(infos);
+		infos = NULL;
+	}
+	*out = infos;
+	*out_len = used;
+	return true;
+}

@@ -56,6 +56,21 @@ bool engine_parse_event(const char *line, size_t len,
 bool engine_parse_id(const char *body, size_t len, char *out, size_t out_len,
 	char *error, size_t error_len);
 
+/** One container of a /containers/json listing, with pocketwl's labels. */
+struct engine_container_info {
+	char id[80];
+	char state[32]; // "running", "exited", "created"...
+	char app[128]; // io.pocketwl.app; "" when absent
+	char instance[160]; // io.pocketwl.instance
+	char session[160]; // io.pocketwl.session
+};
+/** Parses a listing into a newly allocated array (NULL and 0 for an empty
+ * one). Entries without an Id are skipped; a body that is not a JSON array
+ * is an error. */
+bool engine_parse_container_list(const char *body, size_t len,
+	struct engine_container_info **out, size_t *out_len, char *error,
+	size_t error_len);
+
 /** StatusCode of a /wait answer. */
 bool engine_parse_wait(const char *body, size_t len, int *status,
 	char *error, size_t error_len);

@@ -190,7 +190,11 @@ struct engine_request *engine_container_list(struct engine *engine,
 	struct json_object *filters = json_object_new_object();
 	struct json_object *labels = json_object_new_array();
 	char label[512];
-	snprintf(label, sizeof(label), "%s=%s", label_key, label_value);
+	if (label_value) {
+		snprintf(label, sizeof(label), "%s=%s", label_key, label_value);
+	} else {
+		snprintf(label, sizeof(label), "%s", label_key); // any value
+	}
 	json_object_array_add(labels, json_object_new_string(label));
 	json_object_object_add(filters, "label", labels);
 	char escaped[2048];

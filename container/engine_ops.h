@@ -39,7 +39,8 @@ struct engine_request *engine_container_stop(struct engine *engine,
 struct engine_request *engine_container_kill(struct engine *engine,
 	const char *id, const char *signal, engine_done_fn done, void *data,
 	char *error, size_t error_len);
-/** All containers (running or not) with label key=value. */
+/** All containers (running or not) with label key=value (or with the
+ * label at all when `label_value` is NULL). */
 struct engine_request *engine_container_list(struct engine *engine,
 	const char *label_key, const char *label_value, engine_done_fn done,
 	void *data, char *error, size_t error_len);

@@ -117,6 +117,9 @@ static struct json_object *host_config(const struct container_spec *spec) {
 		json_object_array_add(ulimits, u);
 		json_object_object_add(hc, "Ulimits", ulimits);
 	}
+	if (spec->init) {
+		json_object_object_add(hc, "Init", json_object_new_boolean(true));
+	}
 	json_object_object_add(hc, "AutoRemove",
 		json_object_new_boolean(spec->auto_remove));
 	return hc;
@@ -150,4 +153,92 @@ char *spec_to_json(const struct container_spec *spec, char *error,
 		snprintf(error, error_len, "out of memory");
 	}
 	return text;
+}
+
+void spec_free_command(char **argv) {
+	for (size_t i = 0; argv && argv[i]; i++) {
+		free(argv[i]);
+	}
+	free(argv);
+}
+
+static bool push_word(char ***argv, size_t *len, const char *word) {
+	char **grown = realloc(*argv, (*len + 2) * sizeof(**argv));
+	if (!grown) {
+		return false;
+	}
+	*argv = grown;
+	if (!(grown[*len] = strdup(word))) {
+		return false;
+	}
+	grown[++*len] = NULL;
+	return true;
+}
+
+char **spec_split_command(const char *text, char *error, size_t error_len) {
+	size_t cap = strlen(text) + 1, len = 0, wlen = 0;
+	char *word = malloc(cap);
+	char **argv = calloc(1, sizeof(*argv));
+	bool in_word = false;
+	char quote = 0;
+	if (!word || !argv) {
+		goto oom;
+	}
+	for (const char *p = text;; p++) {
+		char c = *p;
+		if (c == '\0') {
+			break;
+		}
+		if (quote) {
+			if (c == quote) {
+				quote = 0;
+			} else if (c == '\\' && quote == '"' && p[1]) {
+				word[wlen++] = *++p;
+			} else {
+				word[wlen++] = c;
+			}
+		} else if (c == '\'' || c == '"') {
+			quote = c;
+			in_word = true;
+		} else if (c == '\\' && p[1]) {
+			word[wlen++] = *++p;
+			in_word = true;
+		} else if (c == ' ' || c == '\t' || c == '\n') {
+			if (in_word) {
+				word[wlen] = '\0';
+				if (!push_word(&argv, &len, word)) {
+					goto oom;
+				}
+				wlen = 0;
+				in_word = false;
+			}
+		} else {
+			word[wlen++] = c;
+			in_word = true;
+		}
+	}
+	if (quote) {
+		snprintf(error, error_len, "unbalanced %c quote in '%s'", quote, text);
+		free(word);
+		spec_free_command(argv);
+		return NULL;
+	}
+	if (in_word) {
+		word[wlen] = '\0';
+		if (!push_word(&argv, &len, word)) {
+			goto oom;
+		}
+	}
+	free(word);
+	if (len == 0) {
+		snprintf(error, error_len, "the command is empty");
+		spec_free_command(argv);
+		return NULL;
+	}
+	return argv;
+oom:
+	snprintf(error, error_len, "out of memory");
+	free(word);
+	spec_free_command(argv);
+	return NULL;
 }

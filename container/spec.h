@@ -41,6 +41,10 @@ struct container_spec {
 	 * ulimits once every capability is dropped (RLIMIT_NPROC fails). */
 	int64_t nofile;
 	bool auto_remove;
+	/* A tiny init as PID 1 (docker-init, catatonit) that forwards signals:
+	 * an app as PID 1 ignores SIGTERM unless it handles it, and every stop
+	 * would wait for the SIGKILL. */
+	bool init;
 };
 
 /** Returns a newly allocated JSON body, or NULL with `error` filled when
@@ -49,5 +53,12 @@ struct container_spec {
  * create a missing one. */
 char *spec_to_json(const struct container_spec *spec, char *error,
 	size_t error_len);
+
+/** Splits a manifest Command into argv like a shell would for words,
+ * single and double quotes and backslashes (nothing else: no variables,
+ * no globs). Returns a NULL-terminated array to free with
+ * spec_free_command, or NULL with `error` filled (unbalanced quote). */
+char **spec_split_command(const char *text, char *error, size_t error_len);
+void spec_free_command(char **argv); // accepts NULL
 
 #endif

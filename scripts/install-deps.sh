@@ -14,7 +14,7 @@ packages=(
 	fonts-dejavu-core xcursor-themes seatd xwayland
 	# test and compare
 	foot weston wayland-utils grim sway cage
-	podman runc docker.io busybox-static curl uidmap
+	podman runc catatonit docker.io busybox-static curl uidmap
 	# fuzzing
 	clang libclang-rt-14-dev
 )

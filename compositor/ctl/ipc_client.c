@@ -163,3 +163,99 @@ struct json_object *ipc_client_request(const char *path,
 	close(fd);
 	return reply;
 }
+
+struct ipc_connection {
+	int fd;
+	char *buf;
+	size_t used, cap;
+};
+
+struct ipc_connection *ipc_connection_open(const char *path, char *err,
+		size_t err_len) {
+	struct ipc_connection *conn = calloc(1, sizeof(*conn));
+	if (!conn) {
+		snprintf(err, err_len, "out of memory");
+		return NULL;
+	}
+	conn->fd = connect_to(path, err, err_len);
+	if (conn->fd < 0) {
+		free(conn);
+		return NULL;
+	}
+	return conn;
+}
+
+void ipc_connection_close(struct ipc_connection *conn) {
+	if (conn) {
+		close(conn->fd);
+		free(conn->buf);
+		free(conn);
+	}
+}
+
+bool ipc_connection_send(struct ipc_connection *conn,
+		struct json_object *request) {
+	size_t len;
+	const char *text = json_object_to_json_string_length(request,
+		JSON_C_TO_STRING_PLAIN, &len);
+	return send_all(conn->fd, text, len) && send_all(conn->fd, "\n", 1);
+}
+
+static struct json_object *take_line(struct ipc_connection *conn, char *err,
+		size_t err_len, bool *have) {
+	char *nl = conn->buf ? memchr(conn->buf, '\n', conn->used) : NULL;
+	*have = nl != NULL;
+	if (!nl) {
+		return NULL;
+	}
+	*nl = '\0';
+	enum json_tokener_error jerr;
+	struct json_object *obj = json_tokener_parse_verbose(conn->buf, &jerr);
+	if (!obj) {
+		snprintf(err, err_len, "malformed message: %s",
+			json_tokener_error_desc(jerr));
+	}
+	size_t rest = conn->used - (size_t)(nl + 1 - conn->buf);
+	memmove(conn->buf, nl + 1, rest);
+	conn->used = rest;
+	return obj;
+}
+
+struct json_object *ipc_connection_next(struct ipc_connection *conn,
+		int timeout_ms, char *err, size_t err_len) {
+	long deadline = now_ms() + timeout_ms;
+	for (;;) {
+		bool have;
+		struct json_object *obj = take_line(conn, err, err_len, &have);
+		if (have) {
+			return obj;
+		}
+		long left = deadline - now_ms();
+		struct pollfd pfd = { .fd = conn->fd, .events = POLLIN };
+		if (left <= 0 || poll(&pfd, 1, (int)left) == 0) {
+			snprintf(err, err_len, "nothing from the session within %d ms",
+				timeout_ms);
+			return NULL;
+		}
+		if (conn->used + 4096 > conn->cap) {
+			size_t cap = conn->cap ? conn->cap * 2 : 65536;
+			char *bigger = cap <= (64u << 20) ? realloc(conn->buf, cap) : NULL;
+			if (!bigger) {
+				snprintf(err, err_len, "message too large");
+				return NULL;
+			}
+			conn->buf = bigger;
+			conn->cap = cap;
+		}
+		ssize_t n = recv(conn->fd, conn->buf + conn->used,
+			conn->cap - conn->used, 0);
+		if (n < 0 && errno == EINTR) {
+			continue;
+		}
+		if (n <= 0) {
+			snprintf(err, err_len, "the session closed the connection");
+			return NULL;
+		}
+		conn->used += n;
+	}
+}

@@ -2,6 +2,7 @@
 #define PWL_IPC_CLIENT_H
 
 #include <json-c/json.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 /** The control socket path: $POCKETWL_SOCK, else derived from
@@ -12,5 +13,17 @@ char *ipc_client_socket_path(const char **error);
  * Returns the reply, or NULL with a message in `err`. */
 struct json_object *ipc_client_request(const char *path,
 	struct json_object *request, int timeout_ms, char *err, size_t err_len);
+
+/* A connection that stays open: requests, their replies and, after
+ * {"command": "subscribe"}, events ({"event": ...}) in between. */
+struct ipc_connection;
+struct ipc_connection *ipc_connection_open(const char *path, char *err,
+	size_t err_len);
+void ipc_connection_close(struct ipc_connection *conn); // accepts NULL
+bool ipc_connection_send(struct ipc_connection *conn,
+	struct json_object *request);
+/** The next line as JSON; NULL on timeout (err says so), close or error. */
+struct json_object *ipc_connection_next(struct ipc_connection *conn,
+	int timeout_ms, char *err, size_t err_len);
 
 #endif

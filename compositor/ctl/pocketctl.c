@@ -6,6 +6,7 @@
 #include "data_cmd.h"
 #include "engine_cmd.h"
 #include "ipc_client.h"
+#include "launch_cmd.h"
 #include "pack_cmd.h"
 #include "store_cmd.h"
 
@@ -34,6 +35,15 @@ static void usage(FILE *f) {
 		"  load APP --store DIR   load the app's image (checksum checked)\n"
 		"  data rm APP --store DIR --yes | data export|import APP FILE.tar\n"
 		"       --store DIR       the app's user data\n"
+		"  launch APP [--yes] [--no-wait] [--timeout S]\n"
+		"                         run a store app in its container; waits\n"
+		"                         for its window (--yes: allow what it asks)\n"
+		"  stop APP|INSTANCE      stop a store app\n"
+		"  ps [--all] [--json]    store apps of the session and their state\n"
+		"  logs APP|INSTANCE      what the app's container printed\n"
+		"  info APP [--store DIR] [--json]\n"
+		"                         the app's permissions: asked, your\n"
+		"                         override, effective\n"
 		"  quit                   end the session\n"
 		"  version                show the compositor's version\n"
 		"  raw JSON               send a request as it is, print the reply\n"
@@ -256,6 +266,11 @@ int main(int argc, char *argv[]) {
 	}
 	if (!strcmp(argv[i], "data")) {
 		return data_command(argc - i, argv + i);
+	}
+	if (!strcmp(argv[i], "launch") || !strcmp(argv[i], "stop") ||
+			!strcmp(argv[i], "ps") || !strcmp(argv[i], "logs") ||
+			!strcmp(argv[i], "info")) {
+		return launch_family_command(argc - i, argv + i);
 	}
 	struct json_object *request = build_request(argc - i, argv + i);
 	if (!request) {

@@ -30,6 +30,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 	engine_parse_event(buf, size, &event);
 	engine_parse_id(buf, size, id, sizeof(id), error, sizeof(error));
 	engine_parse_wait(buf, size, &status, error, sizeof(error));
+	struct engine_container_info *infos;
+	size_t ninfos;
+	if (engine_parse_container_list(buf, size, &infos, &ninfos, error,
+			sizeof(error))) {
+		free(infos);
+	}
 	free(buf);
 	return 0;
 }

@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "engine_json.h"
@@ -143,6 +144,39 @@ static void test_id_and_wait(void **state) {
 	assert_false(engine_parse_wait("{\"Status", 8, &status, err, sizeof(err)));
 }
 
+static void test_container_list(void **state) {
+	char err[256];
+	struct engine_container_info *infos;
+	size_t n;
+	const char *list = "[{\"Id\":\"abc\",\"State\":\"running\","
+		"\"Labels\":{\"io.pocketwl.app\":\"demo\","
+		"\"io.pocketwl.instance\":\"demo-1\","
+		"\"io.pocketwl.session\":\"h:1:2\"}},"
+		"{\"Names\":[\"no-id\"]},"
+		"{\"Id\":\"def\",\"Labels\":null}, 7]";
+	assert_true(engine_parse_container_list(list, LEN(list), &infos, &n, err,
+		sizeof(err)));
+	assert_int_equal(n, 2);
+	assert_string_equal(infos[0].id, "abc");
+	assert_string_equal(infos[0].state, "running");
+	assert_string_equal(infos[0].app, "demo");
+	assert_string_equal(infos[0].instance, "demo-1");
+	assert_string_equal(infos[0].session, "h:1:2");
+	assert_string_equal(infos[1].id, "def");
+	assert_string_equal(infos[1].app, "");
+	free(infos);
+	assert_true(engine_parse_container_list("[]", 2, &infos, &n, err,
+		sizeof(err)));
+	assert_int_equal(n, 0);
+	assert_null(infos);
+	assert_false(engine_parse_container_list("{}", 2, &infos, &n, err,
+		sizeof(err)));
+	assert_non_null(strstr(err, "not an array"));
+	assert_false(engine_parse_container_list("[{", 2, &infos, &n, err,
+		sizeof(err)));
+	assert_non_null(strstr(err, "malformed"));
+}
+
 int main(void) {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_version_docker_and_podman),
@@ -151,6 +185,7 @@ int main(void) {
 		cmocka_unit_test(test_events),
 		cmocka_unit_test(test_errors_and_streams),
 		cmocka_unit_test(test_id_and_wait),
+		cmocka_unit_test(test_container_list),
 	};
 	return cmocka_run_group_tests_name("engine_json", tests, NULL, NULL);
 }

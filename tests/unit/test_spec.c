@@ -23,7 +23,7 @@ static void test_full_spec(void **state) {
 		.read_only_rootfs = true, .cap_drop_all = true,
 		.no_new_privileges = true, .network_mode = "none", .labels = labels,
 		.labels_len = 1, .memory_bytes = 1 << 30, .pids_limit = 256,
-		.auto_remove = true,
+		.auto_remove = true, .init = true,
 	};
 	char error[256];
 	char *text = spec_to_json(&spec, error, sizeof(error));
@@ -48,6 +48,7 @@ static void test_full_spec(void **state) {
 		json_object_object_get(hc, "NetworkMode")), "none");
 	assert_true(json_object_get_boolean(
 		json_object_object_get(hc, "ReadonlyRootfs")));
+	assert_true(json_object_get_boolean(json_object_object_get(hc, "Init")));
 	assert_int_equal(json_object_get_int64(
 		json_object_object_get(hc, "PidsLimit")), 256);
 	assert_string_equal(json_object_get_string(json_object_object_get(
@@ -84,10 +85,30 @@ static void test_bad_specs(void **state) {
 	assert_null(spec_to_json(&s4, error, sizeof(error)));
 }
 
+static void test_split_command(void **state) {
+	char err[256];
+	char **argv = spec_split_command("  foot -e 'sh -c \"echo hi\"' a\\ b "
+		"\"x\\\"y\" ''", err, sizeof(err));
+	assert_non_null(argv);
+	assert_string_equal(argv[0], "foot");
+	assert_string_equal(argv[1], "-e");
+	assert_string_equal(argv[2], "sh -c \"echo hi\"");
+	assert_string_equal(argv[3], "a b");
+	assert_string_equal(argv[4], "x\"y");
+	assert_string_equal(argv[5], "");
+	assert_null(argv[6]);
+	spec_free_command(argv);
+	assert_null(spec_split_command("echo 'oops", err, sizeof(err)));
+	assert_non_null(strstr(err, "unbalanced ' quote"));
+	assert_null(spec_split_command("   ", err, sizeof(err)));
+	assert_non_null(strstr(err, "empty"));
+}
+
 int main(void) {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_full_spec),
 		cmocka_unit_test(test_bad_specs),
+		cmocka_unit_test(test_split_command),
 	};
 	return cmocka_run_group_tests_name("spec", tests, NULL, NULL);
 }

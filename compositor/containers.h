@@ -1,0 +1,29 @@
+#ifndef PWL_CONTAINERS_H
+#define PWL_CONTAINERS_H
+
+/* The session's link to the container engine: found at start-up (and
+ * looked for again with a backoff while there is none), its event stream
+ * watched, containers of earlier sessions that are gone removed, and every
+ * app container of this session stopped, in bounded time, at exit. */
+#include <stdbool.h>
+
+struct pwl_server;
+struct pwl_containers;
+struct engine;
+struct json_object;
+
+struct pwl_containers *containers_create(struct pwl_server *server);
+/** Stops this session's app containers (bounded by the stop timeout plus a
+ * few seconds), then lets go of the engine. */
+void containers_destroy(struct pwl_containers *containers); // accepts NULL
+
+/** The connected engine, or NULL while there is none. */
+struct engine *containers_engine(struct pwl_containers *containers);
+/** Why there is no engine ("" while looking for the first time). */
+const char *containers_error(struct pwl_containers *containers);
+/** This session's io.pocketwl.session label value. */
+const char *containers_session(struct pwl_containers *containers);
+/** {"state": "connected"|"connecting"|"missing", "address", "error"} */
+struct json_object *containers_json(struct pwl_containers *containers);
+
+#endif

@@ -1,0 +1,891 @@
+#include "launch.h"
+
+#include <errno.h>
+#include <glob.h>
+#include <json-c/json.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <wlr/util/log.h>
+
+#include "app.h"
+#include "config.h"
+#include "containers.h"
+#include "engine.h"
+#include "engine_json.h"
+#include "engine_ops.h"
+#include "image.h"
+#include "ipc.h"
+#include "manifest.h"
+#include "overrides.h"
+#include "seat.h"
+#include "server.h"
+#include "spec.h"
+#include "store.h"
+#include "stores.h"
+#include "view.h"
+
+/* Where the app's socket directory appears inside its container. */
+#define APP_RUNTIME_DIR "/run/pocket"
+#define APP_HOME "/home/pocket"
+/* Exited launches kept for `pocketctl ps --all` and `logs`. */
+#define MAX_ENDED 16
+#define MAX_LOGS (256 * 1024)
+
+static double ms_between(const struct timespec *a, const struct timespec *b) {
+	return (b->tv_sec - a->tv_sec) * 1000.0 +
+		(b->tv_nsec - a->tv_nsec) / 1e6;
+}
+
+static void now(struct timespec *ts) {
+	clock_gettime(CLOCK_MONOTONIC, ts);
+}
+
+const char *launch_state_name(enum pwl_launch_state state) {
+	switch (state) {
+	case PWL_LAUNCH_WAITING:
+		return "waiting-for-engine";
+	case PWL_LAUNCH_LOADING:
+		return "loading";
+	case PWL_LAUNCH_STARTING:
+		return "starting";
+	case PWL_LAUNCH_RUNNING:
+		return "running";
+	case PWL_LAUNCH_STOPPING:
+		return "stopping";
+	case PWL_LAUNCH_EXITED:
+		return "exited";
+	case PWL_LAUNCH_FAILED:
+		return "failed";
+	}
+	return "?";
+}
+
+bool launch_active(const struct pwl_launch *launch) {
+	return launch->state != PWL_LAUNCH_EXITED &&
+		launch->state != PWL_LAUNCH_FAILED;
+}
+
+struct json_object *launch_json(struct pwl_launch *launch) {
+	struct json_object *obj = json_object_new_object();
+	json_object_object_add(obj, "app", json_object_new_string(launch->app_id));
+	json_object_object_add(obj, "name", json_object_new_string(launch->name));
+	json_object_object_add(obj, "store", json_object_new_string(launch->store));
+	json_object_object_add(obj, "instance", launch->instance ?
+		json_object_new_string(launch->instance) : NULL);
+	json_object_object_add(obj, "state",
+		json_object_new_string(launch_state_name(launch->state)));
+	json_object_object_add(obj, "container", launch->container_id[0] ?
+		json_object_new_string(launch->container_id) : NULL);
+	json_object_object_add(obj, "windows", json_object_new_int(launch->windows));
+	json_object_object_add(obj, "ready", json_object_new_boolean(launch->ready));
+	char perms[128];
+	permissions_to_text(launch->permissions, perms, sizeof(perms));
+	json_object_object_add(obj, "permissions", json_object_new_string(perms));
+	if (launch->state == PWL_LAUNCH_LOADING) {
+		json_object_object_add(obj, "phase", json_object_new_string(
+			launch->progress_loading ? "loading" : "checking"));
+		json_object_object_add(obj, "done",
+			json_object_new_int64((int64_t)launch->progress_done));
+		json_object_object_add(obj, "total",
+			json_object_new_int64((int64_t)launch->progress_total));
+	}
+	if (launch->started_wall) {
+		json_object_object_add(obj, "started",
+			json_object_new_int64(launch->started_wall));
+		json_object_object_add(obj, "uptime", json_object_new_int64(
+			launch_active(launch) ? time(NULL) - launch->started_wall : 0));
+	}
+	if (launch->latency_ms > 0) {
+		json_object_object_add(obj, "latency_ms",
+			json_object_new_double(launch->latency_ms));
+	}
+	if (launch->state == PWL_LAUNCH_EXITED) {
+		json_object_object_add(obj, "exit_code",
+			json_object_new_int(launch->exit_code));
+	}
+	if (launch->error[0]) {
+		json_object_object_add(obj, "error",
+			json_object_new_string(launch->error));
+	}
+	return obj;
+}
+
+/* Everyone who follows apps (pocketctl, the panel, kiosk mode) hears of
+ * every change. */
+static void changed(struct pwl_launch *launch) {
+	struct json_object *event = launch_json(launch);
+	json_object_object_add(event, "event", json_object_new_string("app"));
+	ipc_broadcast(launch->server->ipc, event);
+	json_object_put(event);
+	wl_signal_emit(&launch->server->events.launch_changed, launch);
+}
+
+static void set_state(struct pwl_launch *launch, enum pwl_launch_state state) {
+	launch->state = state;
+	changed(launch);
+}
+
+static void drop_app(struct pwl_launch *launch) {
+	if (launch->app) {
+		wl_list_remove(&launch->app_destroy.link);
+		struct pwl_app *app = launch->app;
+		launch->app = NULL;
+		app_destroy(app); // its clients, windows and socket go
+	}
+	if (launch->grace) {
+		wl_event_source_remove(launch->grace);
+		launch->grace = NULL;
+	}
+	launch->windows = 0;
+}
+
+static void launch_free(struct pwl_launch *launch) {
+	drop_app(launch);
+	if (launch->ensure) {
+		image_ensure_cancel(launch->ensure);
+	}
+	if (launch->request) {
+		engine_request_cancel(launch->request);
+	}
+	wl_list_remove(&launch->link);
+	free(launch->app_id);
+	free(launch->name);
+	free(launch->store);
+	free(launch->instance);
+	free(launch->logs);
+	free(launch);
+}
+
+/* Ended launches are kept for a while (ps --all, logs), not forever. */
+static void prune_ended(struct pwl_server *server) {
+	int ended = 0;
+	struct pwl_launch *launch, *tmp;
+	wl_list_for_each_safe(launch, tmp, &server->launches, link) {
+		if (!launch_active(launch) && ++ended > MAX_ENDED) {
+			launch_free(launch);
+		}
+	}
+}
+
+static void fail(struct pwl_launch *launch, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void fail(struct pwl_launch *launch, const char *fmt, ...) {
+	va_list args;
+	va_start(args, fmt);
+	vsnprintf(launch->error, sizeof(launch->error), fmt, args);
+	va_end(args);
+	wlr_log(WLR_ERROR, "Launch of %s failed: %s", launch->app_id,
+		launch->error);
+	drop_app(launch);
+	set_state(launch, PWL_LAUNCH_FAILED);
+}
+
+static struct engine *engine_of(struct pwl_launch *launch) {
+	return containers_engine(launch->server->containers);
+}
+
+/* ---- the end of a container ---- */
+
+static void handle_removed(void *data, const struct engine_response *res) {
+	(void)data;
+	if (res->error) {
+		wlr_log(WLR_ERROR, "Cannot remove an app container: %s", res->error);
+	}
+}
+
+static void remove_container(struct pwl_server *server, const char *id) {
+	struct engine *engine = containers_engine(server->containers);
+	char err[256];
+	if (engine && !engine_container_op(engine, "remove", id, handle_removed,
+			NULL, err, sizeof(err))) {
+		wlr_log(WLR_ERROR, "Cannot remove container %s: %s", id, err);
+	}
+}
+
+/* Docker's logs come framed (8-byte headers per chunk) when no TTY was
+ * asked for; keep the text only. */
+static char *unframe_logs(const char *body, size_t len) {
+	char *out = malloc(len + 1);
+	if (!out) {
+		return NULL;
+	}
+	size_t used = 0, i = 0;
+	bool framed = len >= 8 && (body[0] == 1 || body[0] == 2) &&
+		body[1] == 0 && body[2] == 0 && body[3] == 0;
+	while (framed && i + 8 <= len) {
+		size_t n = ((size_t)(unsigned char)body[i + 4] << 24) |
+			((size_t)(unsigned char)body[i + 5] << 16) |
+			((size_t)(unsigned char)body[i + 6] << 8) |
+			(size_t)(unsigned char)body[i + 7];
+		i += 8;
+		if (n > len - i) {
+			n = len - i;
+		}
+		memcpy(out + used, body + i, n);
+		used += n;
+		i += n;
+	}
+	if (!framed) {
+		memcpy(out, body, len);
+		used = len;
+	}
+	if (used > MAX_LOGS) {
+		memmove(out, out + used - MAX_LOGS, MAX_LOGS);
+		used = MAX_LOGS;
+	}
+	out[used] = '\0';
+	return out;
+}
+
+static void handle_final_logs(void *data, const struct engine_response *res) {
+	struct pwl_launch *launch = data;
+	launch->request = NULL;
+	if (!res->error) {
+		free(launch->logs);
+		launch->logs = unframe_logs(res->body, res->body_len);
+	}
+	remove_container(launch->server, launch->container_id);
+}
+
+/* The container is gone: its socket, windows and record of it too. */
+static void container_ended(struct pwl_launch *launch, int exit_code) {
+	if (!launch_active(launch)) {
+		return;
+	}
+	launch->exit_code = exit_code;
+	bool stopping = launch->state == PWL_LAUNCH_STOPPING;
+	wlr_log(WLR_INFO, "App %s (%s) exited with status %d%s", launch->app_id,
+		launch->instance ? launch->instance : "-", exit_code,
+		stopping ? " after a stop" : "");
+	if (!stopping && !launch->error[0] && exit_code != 0) {
+		snprintf(launch->error, sizeof(launch->error), "exited with status "
+			"%d", exit_code);
+	}
+	drop_app(launch);
+	// Its last words, for `pocketctl logs`, then the container goes.
+	char err[256];
+	struct engine *engine = engine_of(launch);
+	if (engine && launch->container_id[0]) {
+		launch->request = engine_container_op(engine, "logs",
+			launch->container_id, handle_final_logs, launch, err, sizeof(err));
+		if (!launch->request) {
+			remove_container(launch->server, launch->container_id);
+		}
+	}
+	set_state(launch, PWL_LAUNCH_EXITED);
+	prune_ended(launch->server);
+}
+
+/* ---- steps of a launch ---- */
+
+static void handle_started(void *data, const struct engine_response *res) {
+	struct pwl_launch *launch = data;
+	launch->request = NULL;
+	if (res->error) {
+		remove_container(launch->server, launch->container_id);
+		fail(launch, "the engine could not start the container: %s",
+			res->error);
+		return;
+	}
+	now(&launch->t_started);
+	launch->started_wall = time(NULL);
+	wlr_log(WLR_INFO, "App %s started: container %.12s, instance %s",
+		launch->app_id, launch->container_id, launch->instance);
+	set_state(launch, PWL_LAUNCH_RUNNING);
+}
+
+static void handle_created(void *data, const struct engine_response *res) {
+	struct pwl_launch *launch = data;
+	launch->request = NULL;
+	char err[256];
+	if (res->error || !engine_parse_id(res->body, res->body_len,
+			launch->container_id, sizeof(launch->container_id), err,
+			sizeof(err))) {
+		fail(launch, "the engine could not create the container: %s",
+			res->error ? res->error : err);
+		return;
+	}
+	now(&launch->t_created);
+	launch->request = engine_container_op(engine_of(launch), "start",
+		launch->container_id, handle_started, launch, err, sizeof(err));
+	if (!launch->request) {
+		fail(launch, "%s", err);
+	}
+}
+
+static bool make_dir_p(const char *path, mode_t mode) {
+	char buf[4096];
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (char *p = strchr(buf + 1, '/');; p = strchr(p + 1, '/')) {
+		if (p) {
+			*p = '\0';
+		}
+		if (mkdir(buf, mode) < 0 && errno != EEXIST) {
+			return false;
+		}
+		if (!p) {
+			return true;
+		}
+		*p = '/';
+	}
+}
+
+/* The uid the app runs as: the session user's, never root. A root session
+ * (a kiosk, these test machines) runs its apps as [containers] root-uid. */
+static uid_t app_uid(struct pwl_server *server) {
+	uid_t uid = getuid();
+	return uid ? uid : (uid_t)server->config->containers.root_uid;
+}
+
+static gid_t app_gid(struct pwl_server *server) {
+	return getuid() ? getgid() : (gid_t)server->config->containers.root_uid;
+}
+
+/* The data directory lives on the store, apart from the image. */
+static bool prepare_data_dir(struct pwl_launch *launch, char *path,
+		size_t path_len) {
+	snprintf(path, path_len, "%s/data/%s", launch->store, launch->app_id);
+	if (!make_dir_p(path, 0700)) {
+		fail(launch, "cannot create the data directory %s: %s", path,
+			strerror(errno));
+		return false;
+	}
+	struct stat st;
+	uid_t uid = app_uid(launch->server);
+	if (stat(path, &st) == 0 && st.st_uid == 0 && uid != 0 &&
+			chown(path, uid, app_gid(launch->server)) < 0) {
+		fail(launch, "cannot give %s to uid %d: %s", path, (int)uid,
+			strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+/* The GPU's render nodes, for apps with the gpu permission. */
+static size_t find_render_nodes(const char **devices, size_t max,
+		glob_t *g) {
+	size_t n = 0;
+	if (glob("/dev/dri/renderD*", 0, NULL, g) == 0) {
+		for (size_t i = 0; i < g->gl_pathc && n < max; i++) {
+			devices[n++] = g->gl_pathv[i];
+		}
+	}
+	devices[n] = NULL;
+	return n;
+}
+
+static void create_container(struct pwl_launch *launch,
+		const struct manifest *m) {
+	struct pwl_server *server = launch->server;
+	set_state(launch, PWL_LAUNCH_STARTING);
+	char data_dir[4096], err[512];
+	if (!prepare_data_dir(launch, data_dir, sizeof(data_dir))) {
+		return;
+	}
+	uid_t uid = app_uid(server);
+	struct pwl_app *app = app_create(server, launch->app_id,
+		launch->permissions, uid, err, sizeof(err));
+	if (!app) {
+		fail(launch, "%s", err);
+		return;
+	}
+	launch->app = app;
+	launch->instance = strdup(app->instance);
+	app->launch = launch;
+	wl_signal_add(&app->events.destroy, &launch->app_destroy);
+
+	const char *data_target = m->data_path ? m->data_path : APP_HOME;
+	struct spec_bind binds[] = {
+		{ app->dir, APP_RUNTIME_DIR, false },
+		{ data_dir, data_target, false },
+	};
+	// Ours first so that the manifest cannot point the app elsewhere;
+	// the engine keeps the first of duplicate names.
+	const char *env[64];
+	size_t nenv = 0;
+	char home[4200];
+	snprintf(home, sizeof(home), "HOME=%s", m->data_path ? "/tmp" : APP_HOME);
+	env[nenv++] = "XDG_RUNTIME_DIR=" APP_RUNTIME_DIR;
+	env[nenv++] = "WAYLAND_DISPLAY=wayland-0";
+	env[nenv++] = "XDG_SESSION_TYPE=wayland";
+	env[nenv++] = home;
+	for (size_t i = 0; m->env[i] && nenv < 63; i++) {
+		env[nenv++] = m->env[i];
+	}
+	env[nenv] = NULL;
+
+	const char *devices[9];
+	glob_t g = { 0 };
+	if (launch->permissions & PWL_PERM_GPU) {
+		find_render_nodes(devices, 8, &g);
+	} else {
+		devices[0] = NULL;
+	}
+	char user[64];
+	snprintf(user, sizeof(user), "%u:%u", (unsigned)uid,
+		(unsigned)app_gid(server));
+	const char *tmpfs[] = { "/tmp", NULL };
+	struct spec_kv labels[] = {
+		{ "io.pocketwl.app", launch->app_id },
+		{ "io.pocketwl.instance", app->instance },
+		{ "io.pocketwl.session", containers_session(server->containers) },
+	};
+	char **command = NULL;
+	if (m->command) {
+		command = spec_split_command(m->command, err, sizeof(err));
+		if (!command) {
+			globfree(&g);
+			fail(launch, "%s/apps/%s.desktop: Command: %s", launch->store,
+				launch->app_id, err);
+			return;
+		}
+	}
+	struct container_spec spec = {
+		.image = m->image,
+		.command = (const char *const *)command,
+		.env = env,
+		.user = user,
+		.binds = binds,
+		.binds_len = 2,
+		.devices = devices,
+		.tmpfs = tmpfs,
+		.read_only_rootfs = true,
+		.init = true,
+		.cap_drop_all = true,
+		.no_new_privileges = true,
+		.network_mode = (launch->permissions & PWL_PERM_NETWORK) ?
+			NULL : "none",
+		.labels = labels,
+		.labels_len = 3,
+		.memory_bytes = (int64_t)server->config->containers.memory_mib << 20,
+		.pids_limit = server->config->containers.pids,
+	};
+	char name[256];
+	snprintf(name, sizeof(name), "pocketwl-%s-%d-%s", server->socket,
+		(int)getpid(), app->instance);
+	launch->request = engine_container_create(engine_of(launch), name, &spec,
+		handle_created, launch, err, sizeof(err));
+	spec_free_command(command);
+	globfree(&g);
+	if (!launch->request) {
+		fail(launch, "%s", err);
+	}
+}
+
+static bool load_manifest(struct pwl_launch *launch, struct manifest *m,
+		char *error, size_t error_len) {
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/apps/%s.desktop", launch->store,
+		launch->app_id);
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		snprintf(error, error_len, "cannot read %s: %s", path,
+			strerror(errno));
+		return false;
+	}
+	struct manifest_messages errors = { 0 }, warnings = { 0 };
+	bool ok = manifest_parse(m, f, path, launch->app_id, &errors, &warnings);
+	fclose(f);
+	if (!ok) {
+		snprintf(error, error_len, "%s", errors.len ? errors.lines[0] :
+			"invalid manifest");
+	}
+	manifest_messages_finish(&errors);
+	manifest_messages_finish(&warnings);
+	return ok;
+}
+
+static void handle_image_progress(void *data, enum image_phase phase,
+		uint64_t done, uint64_t total) {
+	struct pwl_launch *launch = data;
+	launch->progress_loading = phase == IMAGE_PHASE_LOADING;
+	launch->progress_done = done;
+	launch->progress_total = total;
+	changed(launch);
+}
+
+static void handle_image_done(void *data, bool loaded, const char *error) {
+	struct pwl_launch *launch = data;
+	launch->ensure = NULL;
+	if (error) {
+		fail(launch, "%s", error);
+		return;
+	}
+	now(&launch->t_image);
+	if (loaded) {
+		wlr_log(WLR_INFO, "App %s: image loaded from its store in %.0f ms",
+			launch->app_id, ms_between(&launch->t_request, &launch->t_image));
+	}
+	// Read again: the store may have changed while the image loaded.
+	struct manifest m = { 0 };
+	char err[512];
+	if (!load_manifest(launch, &m, err, sizeof(err))) {
+		fail(launch, "%s", err);
+		return;
+	}
+	create_container(launch, &m);
+	manifest_finish(&m);
+}
+
+static void ensure_image(struct pwl_launch *launch) {
+	struct pwl_server *server = launch->server;
+	struct manifest m = { 0 };
+	char err[512];
+	if (!load_manifest(launch, &m, err, sizeof(err))) {
+		fail(launch, "%s", err);
+		return;
+	}
+	set_state(launch, PWL_LAUNCH_LOADING);
+	struct image_ensure_listener listener = {
+		.progress = handle_image_progress,
+		.done = handle_image_done,
+		.data = launch,
+	};
+	launch->ensure = image_ensure(engine_of(launch), server->loop,
+		launch->store, &m, &listener);
+	manifest_finish(&m);
+	if (!launch->ensure) {
+		fail(launch, "cannot check the image of %s (out of memory?)",
+			launch->app_id);
+	}
+}
+
+static void handle_app_destroy(struct wl_listener *listener, void *data) {
+	struct pwl_launch *launch = wl_container_of(listener, launch,
+		app_destroy);
+	(void)data;
+	// Someone ended the instance (pocketctl app-destroy): the container
+	// loses its display, so it goes too.
+	wl_list_remove(&launch->app_destroy.link);
+	launch->app = NULL;
+	if (launch_active(launch)) {
+		launch_stop(launch);
+	}
+}
+
+/* ---- entry points ---- */
+
+static struct pwl_launch *running_instance(struct pwl_server *server,
+		const char *app_id) {
+	struct pwl_launch *launch;
+	wl_list_for_each(launch, &server->launches, link) {
+		if (launch_active(launch) && !strcmp(launch->app_id, app_id) &&
+				launch->state != PWL_LAUNCH_STOPPING) {
+			return launch;
+		}
+	}
+	return NULL;
+}
+
+static void focus_launch(struct pwl_launch *launch) {
+	struct pwl_view *view;
+	wl_list_for_each(view, &launch->server->views, link) {
+		if (launch->app && view->app == launch->app) {
+			seat_focus_view(launch->server->seat, view);
+			return;
+		}
+	}
+}
+
+struct pwl_launch *launch_app(struct pwl_server *server, const char *app_id,
+		const struct pwl_launch_options *options, char *error,
+		size_t error_len) {
+	char store[4096];
+	if (!app_id || !store_valid_id(app_id)) {
+		snprintf(error, error_len, "'%s' is not an app id", app_id ? app_id :
+			"");
+		return NULL;
+	}
+	if (!server->stores || !stores_find_app(server->stores, app_id, store,
+			sizeof(store))) {
+		snprintf(error, error_len, "no store of this session has the app "
+			"'%s' (see pocketctl apps)", app_id);
+		return NULL;
+	}
+	struct pwl_launch probe = { .store = store, .app_id = (char *)app_id };
+	struct manifest m = { 0 };
+	if (!load_manifest(&probe, &m, error, error_len)) {
+		return NULL;
+	}
+	struct app_override ov;
+	struct manifest_messages ov_errors = { 0 };
+	if (!override_load(app_id, &ov, &ov_errors)) {
+		// A broken override must not silently widen or narrow anything.
+		snprintf(error, error_len, "%s", ov_errors.lines[0]);
+		manifest_messages_finish(&ov_errors);
+		manifest_finish(&m);
+		return NULL;
+	}
+	manifest_messages_finish(&ov_errors);
+	uint32_t needs = override_needs_consent(m.permissions, &ov);
+	if (needs && !options->consent) {
+		char perms[128];
+		permissions_to_text(needs, perms, sizeof(perms));
+		snprintf(error, error_len, "%s asks for: %s. Allow it in the panel "
+			"or with pocketctl launch --yes", app_id, perms);
+		manifest_finish(&m);
+		return NULL;
+	}
+	struct pwl_launch *running = running_instance(server, app_id);
+	if (m.instances == MANIFEST_SINGLE && running) {
+		manifest_finish(&m);
+		focus_launch(running);
+		return running;
+	}
+
+	struct pwl_launch *launch = calloc(1, sizeof(*launch));
+	if (!launch) {
+		manifest_finish(&m);
+		snprintf(error, error_len, "out of memory");
+		return NULL;
+	}
+	launch->server = server;
+	launch->app_id = strdup(app_id);
+	launch->name = strdup(m.name);
+	launch->store = strdup(store);
+	launch->permissions = override_effective(m.permissions, &ov);
+	launch->options = *options;
+	launch->exit_code = -1;
+	launch->app_destroy.notify = handle_app_destroy;
+	manifest_finish(&m);
+	now(&launch->t_request);
+	wl_list_insert(&server->launches, &launch->link);
+	if (!launch->app_id || !launch->name || !launch->store) {
+		fail(launch, "out of memory");
+		return launch;
+	}
+	if (containers_engine(server->containers)) {
+		ensure_image(launch);
+	} else {
+		wlr_log(WLR_INFO, "Launch of %s waits for the container engine%s%s",
+			app_id, containers_error(server->containers)[0] ? ": " : "",
+			containers_error(server->containers));
+		set_state(launch, PWL_LAUNCH_WAITING);
+	}
+	return launch;
+}
+
+static void handle_stopped_wait(void *data,
+		const struct engine_response *res) {
+	struct pwl_launch *launch = data;
+	launch->request = NULL;
+	int status = -1;
+	char err[128];
+	if (!res->error) {
+		engine_parse_wait(res->body, res->body_len, &status, err, sizeof(err));
+	}
+	container_ended(launch, status);
+}
+
+static void handle_stopped(void *data, const struct engine_response *res) {
+	struct pwl_launch *launch = data;
+	launch->request = NULL;
+	if (res->error && res->status != 304 && res->status != 404) {
+		wlr_log(WLR_ERROR, "Cannot stop %s: %s", launch->app_id, res->error);
+	}
+	if (res->status == 404) {
+		// Already gone (removed behind our back): nothing to remove.
+		launch->container_id[0] = '\0';
+		container_ended(launch, -1);
+		return;
+	}
+	// Stopped; its exit status from /wait, which answers at once now (the
+	// die event may come later, or never at exit).
+	char err[256];
+	launch->request = engine_container_op(engine_of(launch), "wait",
+		launch->container_id, handle_stopped_wait, launch, err, sizeof(err));
+	if (!launch->request) {
+		container_ended(launch, -1);
+	}
+}
+
+void launch_stop(struct pwl_launch *launch) {
+	if (!launch_active(launch) || launch->state == PWL_LAUNCH_STOPPING) {
+		return;
+	}
+	if (launch->state != PWL_LAUNCH_RUNNING || !launch->container_id[0] ||
+			!engine_of(launch)) {
+		// Not started yet: cancelling is enough.
+		if (launch->ensure) {
+			image_ensure_cancel(launch->ensure);
+			launch->ensure = NULL;
+		}
+		if (launch->request) {
+			engine_request_cancel(launch->request);
+			launch->request = NULL;
+		}
+		if (launch->container_id[0]) {
+			remove_container(launch->server, launch->container_id);
+		}
+		drop_app(launch);
+		snprintf(launch->error, sizeof(launch->error), "stopped before it "
+			"started");
+		set_state(launch, PWL_LAUNCH_EXITED);
+		prune_ended(launch->server);
+		return;
+	}
+	char err[256];
+	set_state(launch, PWL_LAUNCH_STOPPING);
+	launch->request = engine_container_stop(engine_of(launch),
+		launch->container_id, launch->server->config->containers.stop_timeout_s,
+		handle_stopped, launch, err, sizeof(err));
+	if (!launch->request) {
+		wlr_log(WLR_ERROR, "Cannot stop %s: %s", launch->app_id, err);
+	}
+}
+
+struct pwl_launch *launch_find(struct pwl_server *server, const char *what) {
+	struct pwl_launch *launch, *best = NULL;
+	wl_list_for_each(launch, &server->launches, link) {
+		if (launch->instance && !strcmp(launch->instance, what)) {
+			return launch;
+		}
+		// Newest first in the list; an active one beats an ended one.
+		if (!strcmp(launch->app_id, what) && (!best ||
+				(launch_active(launch) && !launch_active(best)))) {
+			best = launch;
+		}
+	}
+	return best;
+}
+
+void launches_engine_ready(struct pwl_server *server) {
+	struct pwl_launch *launch, *tmp;
+	wl_list_for_each_safe(launch, tmp, &server->launches, link) {
+		if (launch->state == PWL_LAUNCH_WAITING) {
+			ensure_image(launch);
+		}
+	}
+}
+
+void launches_handle_event(struct pwl_server *server,
+		const struct engine_event *event) {
+	if (event->kind != ENGINE_EVENT_DIE && event->kind != ENGINE_EVENT_DESTROY) {
+		return;
+	}
+	struct pwl_launch *launch, *tmp;
+	wl_list_for_each_safe(launch, tmp, &server->launches, link) {
+		if (launch->container_id[0] && launch_active(launch) &&
+				!strcmp(launch->container_id, event->id) &&
+				launch->state != PWL_LAUNCH_STARTING) {
+			container_ended(launch, event->exit_code);
+		}
+	}
+}
+
+void launches_reconcile(struct pwl_server *server,
+		const struct engine_container_info *running, size_t len) {
+	struct pwl_launch *launch, *tmp;
+	wl_list_for_each_safe(launch, tmp, &server->launches, link) {
+		if (launch->state != PWL_LAUNCH_RUNNING &&
+				launch->state != PWL_LAUNCH_STOPPING) {
+			continue;
+		}
+		bool alive = false;
+		for (size_t i = 0; i < len; i++) {
+			if (!strcmp(running[i].id, launch->container_id) &&
+					!strcmp(running[i].state, "running")) {
+				alive = true;
+			}
+		}
+		if (!alive) {
+			wlr_log(WLR_INFO, "App %s ended while the engine was away",
+				launch->app_id);
+			container_ended(launch, -1);
+		}
+	}
+}
+
+static void log_latency(struct pwl_launch *launch) {
+	struct timespec t;
+	now(&t);
+	launch->latency_ms = ms_between(&launch->t_request, &t);
+	wlr_log(WLR_INFO, "Launch of %s (%s): first window %.0f ms after the "
+		"request (image %.0f ms, create %.0f ms, start %.0f ms, to the "
+		"window %.0f ms)", launch->app_id, launch->instance,
+		launch->latency_ms, ms_between(&launch->t_request, &launch->t_image),
+		ms_between(&launch->t_image, &launch->t_created),
+		ms_between(&launch->t_created, &launch->t_started),
+		ms_between(&launch->t_started, &t));
+}
+
+void launches_view_mapped(struct pwl_app *app) {
+	struct pwl_launch *launch = app->launch;
+	if (!launch) {
+		return;
+	}
+	launch->windows++;
+	if (launch->grace) {
+		wl_event_source_remove(launch->grace);
+		launch->grace = NULL;
+	}
+	if (!launch->ready) {
+		launch->ready = true;
+		log_latency(launch);
+	}
+	changed(launch);
+}
+
+static int handle_grace(void *data) {
+	struct pwl_launch *launch = data;
+	wl_event_source_remove(launch->grace);
+	launch->grace = NULL;
+	if (launch->windows == 0) {
+		wlr_log(WLR_INFO, "App %s has had no window for %d s: stopping it",
+			launch->app_id, launch->server->config->containers.stop_grace_s);
+		launch_stop(launch);
+	}
+	return 0;
+}
+
+void launches_view_unmapped(struct pwl_app *app) {
+	struct pwl_launch *launch = app->launch;
+	if (!launch || launch->windows == 0) {
+		return;
+	}
+	launch->windows--;
+	int grace = launch->server->config->containers.stop_grace_s;
+	// Kiosk apps are not stopped for closing a window: they restart.
+	if (launch->windows == 0 && grace >= 0 && !launch->options.kiosk &&
+			launch->state == PWL_LAUNCH_RUNNING && !launch->grace) {
+		launch->grace = wl_event_loop_add_timer(launch->server->loop,
+			handle_grace, launch);
+		if (launch->grace) {
+			wl_event_source_timer_update(launch->grace,
+				grace > 0 ? grace * 1000 : 1);
+		}
+	}
+	changed(launch);
+}
+
+void launches_store_removed(struct pwl_server *server, const char *store) {
+	struct pwl_launch *launch, *tmp;
+	wl_list_for_each_safe(launch, tmp, &server->launches, link) {
+		if (launch_active(launch) && !strcmp(launch->store, store)) {
+			wlr_log(WLR_INFO, "Stopping %s: its store %s was removed",
+				launch->app_id, store);
+			snprintf(launch->error, sizeof(launch->error), "its store %s was "
+				"removed", store);
+			launch_stop(launch);
+		}
+	}
+}
+
+void launches_stop_all(struct pwl_server *server) {
+	struct pwl_launch *launch, *tmp;
+	wl_list_for_each_safe(launch, tmp, &server->launches, link) {
+		launch_stop(launch);
+	}
+}
+
+void launches_finish(struct pwl_server *server) {
+	struct pwl_launch *launch, *tmp;
+	wl_list_for_each_safe(launch, tmp, &server->launches, link) {
+		launch_free(launch);
+	}
+}

@@ -1,0 +1,209 @@
+#include "overrides.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "store.h"
+
+static const struct {
+	const char *name;
+	uint32_t bit;
+} permission_names[] = {
+	{ "clipboard", MANIFEST_PERM_CLIPBOARD },
+	{ "network", MANIFEST_PERM_NETWORK },
+	{ "gpu", MANIFEST_PERM_GPU },
+	{ "audio", MANIFEST_PERM_AUDIO },
+};
+#define NPERMS (sizeof(permission_names) / sizeof(permission_names[0]))
+
+bool permissions_from_text(const char *text, uint32_t *out, char *bad,
+		size_t bad_len) {
+	*out = 0;
+	char buf[512];
+	snprintf(buf, sizeof(buf), "%s", text ? text : "");
+	char *save = NULL;
+	for (char *word = strtok_r(buf, ", ;", &save); word;
+			word = strtok_r(NULL, ", ;", &save)) {
+		size_t i = 0;
+		while (i < NPERMS && strcmp(word, permission_names[i].name)) {
+			i++;
+		}
+		if (i == NPERMS) {
+			snprintf(bad, bad_len, "%s", word);
+			return false;
+		}
+		*out |= permission_names[i].bit;
+	}
+	return true;
+}
+
+void permissions_to_text(uint32_t perms, char *out, size_t out_len) {
+	size_t used = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < NPERMS; i++) {
+		if ((perms & permission_names[i].bit) && used < out_len) {
+			used += snprintf(out + used, out_len - used, "%s%s",
+				used ? "," : "", permission_names[i].name);
+		}
+	}
+}
+
+bool override_path(const char *id, char *out, size_t out_len) {
+	const char *xdg = getenv("XDG_CONFIG_HOME");
+	const char *home = getenv("HOME");
+	int n;
+	if (xdg && xdg[0] == '/') {
+		n = snprintf(out, out_len, "%s/pocketwl/apps/%s.ini", xdg, id);
+	} else if (home && home[0] == '/') {
+		n = snprintf(out, out_len, "%s/.config/pocketwl/apps/%s.ini", home,
+			id);
+	} else {
+		return false;
+	}
+	return n > 0 && (size_t)n < out_len && store_valid_id(id);
+}
+
+struct parse {
+	struct app_override *ov;
+	const char *path;
+	int line;
+	FILE *f;
+	struct manifest_messages *errors;
+	bool ok;
+};
+
+static char *read_line(char *str, int num, void *stream) {
+	struct parse *p = stream;
+	char *line = fgets(str, num, p->f);
+	if (line) {
+		p->line++;
+	}
+	return line;
+}
+
+static int handle_entry(void *data, const char *section, const char *key,
+		const char *value) {
+	struct parse *p = data;
+	uint32_t *field = NULL;
+	if (strcmp(section, "permissions")) {
+		manifest_messages_add(p->errors, "%s:%d: unknown section [%s] "
+			"(only [permissions])", p->path, p->line, section);
+		p->ok = false;
+		return 1;
+	}
+	if (!strcmp(key, "allow")) {
+		field = &p->ov->allow;
+	} else if (!strcmp(key, "deny")) {
+		field = &p->ov->deny;
+	} else if (!strcmp(key, "granted")) {
+		field = &p->ov->granted;
+	}
+	char bad[64];
+	uint32_t bits;
+	if (!field) {
+		manifest_messages_add(p->errors, "%s:%d: [permissions] %s: unknown "
+			"key (allow, deny, granted)", p->path, p->line, key);
+		p->ok = false;
+	} else if (!permissions_from_text(value, &bits, bad, sizeof(bad))) {
+		manifest_messages_add(p->errors, "%s:%d: [permissions] %s: unknown "
+			"permission '%s' (clipboard, network, gpu, audio)", p->path,
+			p->line, key, bad);
+		p->ok = false;
+	} else {
+		*field = bits;
+	}
+	return 1;
+}
+
+bool override_load(const char *id, struct app_override *ov,
+		struct manifest_messages *errors) {
+	*ov = (struct app_override){ 0 };
+	char path[4096];
+	if (!override_path(id, path, sizeof(path))) {
+		return true;
+	}
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		if (errno == ENOENT) {
+			return true;
+		}
+		manifest_messages_add(errors, "%s: cannot read: %s", path,
+			strerror(errno));
+		return false;
+	}
+	ov->present = true;
+	struct parse p = { .ov = ov, .path = path, .f = f, .errors = errors,
+		.ok = true };
+	int ret = ini_parse_stream(read_line, &p, handle_entry, &p);
+	if (ret > 0) {
+		manifest_messages_add(errors, "%s:%d: syntax error", path, ret);
+		p.ok = false;
+	}
+	fclose(f);
+	return p.ok;
+}
+
+uint32_t override_effective(uint32_t asked, const struct app_override *ov) {
+	return (asked | ov->allow) & ~ov->deny;
+}
+
+uint32_t override_needs_consent(uint32_t asked,
+		const struct app_override *ov) {
+	return override_effective(asked, ov) & ~(ov->allow | ov->granted);
+}
+
+static bool make_parents(char *path) {
+	for (char *slash = strchr(path + 1, '/'); slash;
+			slash = strchr(slash + 1, '/')) {
+		*slash = '\0';
+		bool ok = mkdir(path, 0700) == 0 || errno == EEXIST;
+		*slash = '/';
+		if (!ok) {
+			return false;
+		}
+	}
+	return true;
+}
+
+bool override_save(const char *id, const struct app_override *ov,
+		char *error, size_t error_len) {
+	char path[4096], tmp[4200];
+	if (!override_path(id, path, sizeof(path))) {
+		snprintf(error, error_len, "no config directory (XDG_CONFIG_HOME "
+			"and HOME are unset) or bad app id '%s'", id);
+		return false;
+	}
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if (!make_parents(path)) {
+		snprintf(error, error_len, "cannot create the directory of %s: %s",
+			path, strerror(errno));
+		return false;
+	}
+	FILE *f = fopen(tmp, "w");
+	if (!f) {
+		snprintf(error, error_len, "cannot write %s: %s", tmp,
+			strerror(errno));
+		return false;
+	}
+	char allow[128], deny[128], granted[128];
+	permissions_to_text(ov->allow, allow, sizeof(allow));
+	permissions_to_text(ov->deny, deny, sizeof(deny));
+	permissions_to_text(ov->granted, granted, sizeof(granted));
+	fprintf(f, "# pocketwl: your permissions for %s (see pocketwl(5))\n"
+		"[permissions]\nallow = %s\ndeny = %s\ngranted = %s\n", id, allow,
+		deny, granted);
+	bool ok = fflush(f) == 0 && fsync(fileno(f)) == 0;
+	ok = fclose(f) == 0 && ok;
+	if (!ok || rename(tmp, path) < 0) {
+		snprintf(error, error_len, "cannot write %s: %s", path,
+			strerror(errno));
+		unlink(tmp);
+		return false;
+	}
+	return true;
+}

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Makes a container rootfs tarball from host programs, with no registry:
+# each program with the shared libraries ldd names (and the loader), a
+# static busybox for sh and friends, and the fonts/fontconfig a Wayland
+# client may need. Used by the tests, the benchmarks and the demo store.
+#   app-rootfs.sh OUT.tar PROGRAM... [--with-fonts]
+set -euo pipefail
+out=$1
+shift
+fonts=0
+root=$(mktemp -d /tmp/pwl-rootfs-XXXXXX)
+trap 'rm -rf "$root"' EXIT
+mkdir -p "$root/bin" "$root/tmp" "$root/etc" "$root/run" "$root/home/pocket"
+chmod 1777 "$root/tmp"
+chmod 0777 "$root/home/pocket"
+copy_with_libs() {
+	local file=$1
+	mkdir -p "$root$(dirname "$file")"
+	cp -L "$file" "$root$file"
+	ldd "$file" 2>/dev/null | grep -oE '/[^ ]+' | while read -r lib; do
+		[ -e "$root$lib" ] && continue
+		mkdir -p "$root$(dirname "$lib")"
+		cp -L "$lib" "$root$lib"
+	done
+}
+for prog in "$@"; do
+	if [ "$prog" = --with-fonts ]; then
+		fonts=1
+		continue
+	fi
+	path=$(command -v "$prog")
+	copy_with_libs "$path"
+	ln -sf "$path" "$root/bin/$(basename "$path")" 2>/dev/null || true
+done
+busybox=$(command -v busybox)
+cp "$busybox" "$root/bin/busybox"
+for applet in sh echo sleep cat ls env id touch kill mkdir rm true false; do
+	[ -e "$root/bin/$applet" ] || ln -s busybox "$root/bin/$applet"
+done
+if [ "$fonts" = 1 ]; then
+	mkdir -p "$root/etc/fonts" "$root/usr/share/fonts"
+	cp -r /etc/fonts/. "$root/etc/fonts/"
+	cp -rL /usr/share/fonts/truetype "$root/usr/share/fonts/" 2>/dev/null || true
+fi
+echo "pocket:x:65534:65534:pocket:/home/pocket:/bin/sh" > "$root/etc/passwd"
+echo "pocket:x:65534:" > "$root/etc/group"
+tar -C "$root" -cf "$out" .
