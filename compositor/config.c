@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <ini.h>
+#include "ini_line.h"
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -587,9 +588,13 @@ static int handle_entry(void *data, const char *section, const char *key,
  * (Debian's libinih is built without INI_HANDLER_LINENO). */
 static char *read_line(char *str, int num, void *stream) {
 	struct parse_state *state = stream;
-	char *line = fgets(str, num, state->f);
+	bool too_long;
+	char *line = ini_line_read(str, num, state->f, &too_long);
 	if (line) {
 		state->line++;
+	}
+	if (too_long) {
+		add_error(state, NULL, NULL, "line longer than %d characters", num - 2);
 	}
 	return line;
 }

@@ -1,6 +1,7 @@
 #include "manifest.h"
 
 #include <ini.h>
+#include "ini_line.h"
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -256,9 +257,13 @@ static int handler(void *data, const char *section, const char *key,
 
 static char *read_line(char *str, int num, void *stream) {
 	struct parse *p = stream;
-	char *line = fgets(str, num, p->f);
+	bool too_long;
+	char *line = ini_line_read(str, num, p->f, &too_long);
 	if (line) {
 		p->line++;
+	}
+	if (too_long) {
+		error(p, "line longer than %d characters", num - 2);
 	}
 	return line;
 }

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <ini.h>
+#include "ini_line.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,9 +80,14 @@ struct parse {
 
 static char *read_line(char *str, int num, void *stream) {
 	struct parse *p = stream;
-	char *line = fgets(str, num, p->f);
+	bool too_long;
+	char *line = ini_line_read(str, num, p->f, &too_long);
 	if (line) {
 		p->line++;
+	}
+	if (too_long) {
+		manifest_messages_add(p->errors, "%s:%d: line longer than %d characters", p->path, p->line, num - 2);
+		p->ok = false;
 	}
 	return line;
 }

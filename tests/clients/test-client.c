@@ -42,6 +42,7 @@ struct popup_spec {
 };
 
 static struct {
+	bool ignore_close; // --ignore-close: unmap but keep running
 	struct wl_display *display;
 	struct wl_compositor *compositor;
 	struct wl_shm *shm;
@@ -403,6 +404,13 @@ static void toplevel_configure(void *data, struct xdg_toplevel *toplevel,
 }
 
 static void toplevel_close(void *data, struct xdg_toplevel *toplevel) {
+	if (c.ignore_close) {
+		// Like a tray app: the window goes, the program stays.
+		say("close ignored");
+		wl_surface_attach(c.surface, NULL, 0, 0);
+		wl_surface_commit(c.surface);
+		return;
+	}
 	say("close");
 	c.running = false;
 }
@@ -898,6 +906,7 @@ static bool parse_args(int argc, char *argv[]) {
 		{ "exit-after", required_argument, NULL, 'e' },
 		{ "damage", required_argument, NULL, 'd' },
 		{ "surfaces", required_argument, NULL, 'u' },
+		{ "ignore-close", no_argument, NULL, 'I' },
 		{ "shm-pool-mib", required_argument, NULL, 'm' },
 		{ "bind-hidden", no_argument, NULL, 'H' },
 		{ "activate", required_argument, NULL, 'V' },
@@ -985,6 +994,9 @@ static bool parse_args(int argc, char *argv[]) {
 			break;
 		case 'u':
 			c.extra_surfaces = arg_int(optarg);
+			break;
+		case 'I':
+			c.ignore_close = true;
 			break;
 		case 'm':
 			c.shm_pool_mib = arg_int(optarg);

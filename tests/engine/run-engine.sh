@@ -113,7 +113,7 @@ done
 tar -C "$dir/rootfs" -cf "$dir/rootfs.tar" .
 
 # The library must leak nothing, whatever the engine does.
-ASAN_OPTIONS=detect_leaks=1 \
+ASAN_OPTIONS=${RUN_ENGINE_ASAN:-detect_leaks=1} \
 	ENGINE_NAME=$engine ENGINE_ADDRESS=unix://$dir/engine.sock \
 	ENGINE_PIDFILE=$dir/engine.pid ENGINE_RESTART="bash $dir/restart.sh" \
 	TEST_ROOTFS=$dir/rootfs.tar "$binary"

@@ -132,6 +132,63 @@ static void test_syntax_error(void **state) {
 	config_finish(&config);
 }
 
+static void test_containers_and_kiosk(void **state) {
+	struct pwl_config config;
+	config_init(&config);
+	assert_int_equal(config.containers.stop_grace_s, 5);
+	assert_int_equal(config.containers.root_uid, 65534);
+	assert_null(config.kiosk.app);
+	assert_true(parse_text(&config, "[containers]\n"
+		"engine = unix:///run/podman/podman.sock\nmemory-mib = 512\n"
+		"pids = 100\nstop-grace = -1\nstop-timeout = 2\nroot-uid = 1000\n"
+		"[kiosk]\napp = org.example.Sign\nadmin = Ctrl+Alt+k\n"
+		"outputs = span\nhide-cursor = 0\n"));
+	assert_string_equal(config.containers.engine,
+		"unix:///run/podman/podman.sock");
+	assert_int_equal(config.containers.memory_mib, 512);
+	assert_int_equal(config.containers.pids, 100);
+	assert_int_equal(config.containers.stop_grace_s, -1);
+	assert_int_equal(config.containers.stop_timeout_s, 2);
+	assert_int_equal(config.containers.root_uid, 1000);
+	assert_string_equal(config.kiosk.app, "org.example.Sign");
+	assert_int_equal(config.kiosk.admin_sym, XKB_KEY_k);
+	assert_true(config.kiosk.span);
+	assert_int_equal(config.kiosk.hide_cursor_s, 0);
+	config_finish(&config);
+
+	config_init(&config);
+	assert_false(parse_text(&config, "[containers]\nengine = /run/x.sock\n"
+		"pids = many\nroot-uid = 0\nswap = 1\n[kiosk]\noutputs = all\n"
+		"admin = Ctrl+\n"));
+	const char *expected[] = {
+		"test.ini:2: [containers] engine: '/run/x.sock' is not unix://",
+		"test.ini:3: [containers] pids: 'many' is not a number",
+		"test.ini:4: [containers] root-uid: '0' is not a number from 1",
+		"test.ini:5: [containers] swap: unknown key",
+		"test.ini:7: [kiosk] outputs: 'all' is not mirror or span",
+		"test.ini:8: [kiosk] admin: 'Ctrl+' is not a key combination",
+	};
+	assert_int_equal(config.errors_len, 6);
+	for (size_t i = 0; i < 6; i++) {
+		assert_non_null(strstr(config.errors[i], expected[i]));
+	}
+	config_finish(&config);
+}
+
+static void test_long_line(void **state) {
+	struct pwl_config config;
+	config_init(&config);
+	char text[1024], tail[500];
+	memset(tail, 'x', sizeof(tail) - 1);
+	tail[sizeof(tail) - 1] = '\0';
+	snprintf(text, sizeof(text), "[startup]\nexec = %s\n[general]\n"
+		"cursor-size = 40\n", tail);
+	assert_false(parse_text(&config, text));
+	assert_non_null(strstr(config.errors[0], "test.ini:2: line longer than"));
+	assert_int_equal(config.cursor_size, 40);
+	config_finish(&config);
+}
+
 static void test_missing_explicit_file(void **state) {
 	struct pwl_config config;
 	config_init(&config);
@@ -172,6 +229,8 @@ int main(void) {
 		cmocka_unit_test(test_valid_file),
 		cmocka_unit_test(test_errors_have_line_numbers),
 		cmocka_unit_test(test_syntax_error),
+		cmocka_unit_test(test_containers_and_kiosk),
+		cmocka_unit_test(test_long_line),
 		cmocka_unit_test(test_missing_explicit_file),
 		cmocka_unit_test(test_combo_parsing),
 		cmocka_unit_test(test_later_binding_replaces),

@@ -164,6 +164,18 @@ static void test_archive_needs_checksum_and_syntax(void **state) {
 		"Archive=images/../../x.tar\n");
 	assert_true(has(&r.errors, "must be a path inside the store"));
 	finish(&r);
+	// A line longer than inih's buffer is an error, not two lines.
+	char text[1024];
+	char tail[400];
+	memset(tail, 'a', sizeof(tail) - 1);
+	tail[sizeof(tail) - 1] = '\0';
+	snprintf(text, sizeof(text), "[Desktop Entry]\nName=A\n[X-Pocket]\n"
+		"Image=a:1\nCommand=run %s\nData=/data\n", tail);
+	parse(&r, text);
+	assert_false(r.ok);
+	assert_true(has(&r.errors, "apps/x.desktop:5: line longer than"));
+	assert_string_equal(r.m.data_path, "/data"); // the next line still read
+	finish(&r);
 }
 
 int main(void) {

@@ -1,0 +1,617 @@
+/* Launching store apps with a real engine (run by run-engine.sh, which
+ * starts a private Podman or Docker and sets ENGINE_ADDRESS) and a real
+ * headless pocketwl: the hardened container, the labeled window, the
+ * data on the host, and clean ends for stop, crash, engine restart, quit
+ * and many launch/stop cycles. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <dirent.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+#define WAIT_MS 15000
+#define IMAGE "pwl-launch:latest"
+
+static char root[256]; // temporary dir of this run: store, image tarball
+static const char *engine_sock; // path of the engine's unix socket
+
+/* ---- the engine, through curl (independent of the code under test) ---- */
+
+static char *run_output(const char *fmt, ...) __attribute__((format(printf,
+	1, 2)));
+
+static char *run_output(const char *fmt, ...) {
+	char cmd[8192];
+	va_list args;
+	va_start(args, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, args);
+	va_end(args);
+	FILE *p = popen(cmd, "r");
+	if (!p) {
+		return NULL;
+	}
+	size_t cap = 1 << 16, len = 0;
+	char *buf = malloc(cap);
+	size_t n;
+	while (buf && (n = fread(buf + len, 1, cap - len - 1, p)) > 0) {
+		len += n;
+		if (len + 1 == cap) {
+			char *bigger = realloc(buf, cap *= 2);
+			if (!bigger) {
+				free(buf);
+				buf = NULL;
+			}
+			buf = bigger;
+		}
+	}
+	pclose(p);
+	if (buf) {
+		buf[len] = '\0';
+	}
+	return buf;
+}
+
+static struct json_object *engine_get(const char *path) {
+	char *out = run_output("curl -s --unix-socket '%s' 'http://localhost"
+		"/v1.41%s'", engine_sock, path);
+	struct json_object *obj = out ? json_tokener_parse(out) : NULL;
+	free(out);
+	return obj;
+}
+
+/* Containers carrying our session label, whatever their state. */
+static int labeled_containers(void) {
+	struct json_object *list = engine_get("/containers/json?all=1&filters="
+		"%7B%22label%22%3A%5B%22io.pocketwl.session%22%5D%7D");
+	assert_non_null(list);
+	int n = (int)json_object_array_length(list);
+	json_object_put(list);
+	return n;
+}
+
+static bool wait_labeled_containers(struct harness *h, int want) {
+	for (int i = 0; i < 100; i++) {
+		if (labeled_containers() == want) {
+			return true;
+		}
+		harness_sleep(h, 100);
+	}
+	return false;
+}
+
+static int count_entries(const char *dir) {
+	DIR *d = opendir(dir);
+	if (!d) {
+		return 0;
+	}
+	int n = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		n += e->d_name[0] != '.';
+	}
+	closedir(d);
+	return n;
+}
+
+/* App socket directories left under the session's runtime dir. */
+static int app_socket_dirs(struct harness *h) {
+	char path[512];
+	snprintf(path, sizeof(path), "%s/pocketwl/%s", harness_runtime_dir(h),
+		harness_display(h));
+	return count_entries(path);
+}
+
+/* ---- fixtures ---- */
+
+static void write_file(const char *path, const char *text) {
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static const char *store_path(void) {
+	static char path[300];
+	snprintf(path, sizeof(path), "%s/store", root);
+	return path;
+}
+
+/* An app of the test store: the test client inside the image, after a
+ * shell line that leaves traces (its capabilities, a file in its data). */
+static void write_app(const char *id, const char *extra_keys,
+		const char *client_args) {
+	char path[512], text[4096];
+	snprintf(path, sizeof(path), "%s/apps/%s.desktop", store_path(), id);
+	snprintf(text, sizeof(text),
+		"[Desktop Entry]\nType=Application\nName=%s\n\n[X-Pocket]\n"
+		"Image=" IMAGE "\n"
+		"Command=sh -c \"grep -E 'CapBnd|CapEff|NoNewPrivs' /proc/self/status;"
+		" id; echo hello from %s > $HOME/hello.txt; exec pwl-test-client"
+		" --app-id %s %s\"\n"
+		"Env=ASAN_OPTIONS=detect_leaks=0;PATH=/bin\n%s",
+		id, id, id, client_args, extra_keys);
+	write_file(path, text);
+}
+
+static int setup(void **state) {
+	(void)state;
+	const char *address = getenv("ENGINE_ADDRESS");
+	assert_non_null(address);
+	engine_sock = address + strlen("unix://");
+	snprintf(root, sizeof(root), "/tmp/pwl-launch-XXXXXX");
+	assert_non_null(mkdtemp(root));
+	char cmd[4096];
+	// The app image: the test client and its libraries, no registry.
+	snprintf(cmd, sizeof(cmd), "bash '%s' '%s/app.tar' '%s' grep >/dev/null "
+		"&& curl -sf --unix-socket '%s' -X POST -H 'Content-Type: "
+		"application/x-tar' --data-binary @'%s/app.tar' 'http://localhost/"
+		"v1.41/images/create?fromSrc=-&repo=pwl-launch&tag=latest' "
+		">/dev/null && '%s' store init '%s' --name Launch >/dev/null",
+		getenv("APP_ROOTFS"), root, getenv("PWL_TEST_CLIENT"), engine_sock,
+		root, getenv("POCKETCTL"), store_path());
+	assert_int_equal(system(cmd), 0);
+	return 0;
+}
+
+static int teardown(void **state) {
+	(void)state;
+	char cmd[512];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static struct harness *start_session_env(const char *extra_config,
+		const char *extra_env) {
+	char config[2048];
+	snprintf(config, sizeof(config), "[stores]\npath = %s\n[containers]\n"
+		"engine = %s\nstop-grace = 1\nstop-timeout = 3\n[app demo]\n"
+		"color = #ff8000\n%s", store_path(), getenv("ENGINE_ADDRESS"),
+		extra_config ? extra_config : "");
+	struct harness_options o = { .config = config, .extra_env = extra_env };
+	struct harness *h = harness_start(&o);
+	assert_non_null(h);
+	return h;
+}
+
+static struct harness *start_session(const char *extra_config) {
+	return start_session_env(extra_config, NULL);
+}
+
+static const char *jstr(struct json_object *obj, const char *key) {
+	struct json_object *v;
+	return json_object_object_get_ex(obj, key, &v) ?
+		json_object_get_string(v) : NULL;
+}
+
+/* Launches through the IPC (as the panel and pocketctl do). */
+static void launch(struct harness *h, const char *app) {
+	struct json_object *reply = harness_ipc(h, "{\"command\":\"launch\","
+		"\"app\":\"%s\",\"yes\":true}", app);
+	assert_non_null(reply);
+	if (!jbool(reply, "ok")) {
+		fail_msg("launch %s: %s", app, jstr(reply, "error"));
+	}
+	json_object_put(reply);
+}
+
+/* The app's launch record from `ps --all`, once `state` is reached. */
+static struct json_object *wait_state(struct harness *h, const char *app,
+		const char *state) {
+	for (int i = 0; i < WAIT_MS / 100; i++) {
+		struct json_object *reply = harness_ipc(h, "{\"command\":\"logs\","
+			"\"app\":\"%s\"}", app);
+		struct json_object *launch = reply ?
+			json_object_object_get(reply, "launch") : NULL;
+		if (launch && jstr(launch, "state") &&
+				!strcmp(jstr(launch, "state"), state)) {
+			json_object_get(launch);
+			json_object_put(reply);
+			return launch;
+		}
+		json_object_put(reply);
+		harness_sleep(h, 100);
+	}
+	fail_msg("%s never reached state %s", app, state);
+	return NULL;
+}
+
+static char *saved_logs(struct harness *h, const char *app) {
+	struct json_object *reply = harness_ipc(h, "{\"command\":\"logs\","
+		"\"app\":\"%s\"}", app);
+	assert_non_null(reply);
+	char *logs = jstr(reply, "logs") ? strdup(jstr(reply, "logs")) : NULL;
+	json_object_put(reply);
+	return logs;
+}
+
+/* Waits for the app's window; on failure says why (its launch record,
+ * the compositor's log) before failing. */
+static struct json_object *app_window(struct harness *h, const char *app) {
+	struct json_object *w = harness_wait_window(h, app, WAIT_MS);
+	if (!w) {
+		struct json_object *ps = harness_ipc(h, "{\"command\":\"ps\","
+			"\"all\":true}");
+		char *log = harness_log(h);
+		size_t len = log ? strlen(log) : 0;
+		fail_msg("no window of %s; ps: %s\nlog tail:\n%s", app,
+			ps ? json_object_to_json_string(ps) : "-",
+			log ? log + (len > 3000 ? len - 3000 : 0) : "-");
+	}
+	return w;
+}
+
+/* ---- tests ---- */
+
+static void test_launch_hardened_labeled(void **state) {
+	write_app("demo", "", "--color ff0000ff --size 200x100");
+	struct harness *h = start_session(NULL);
+	launch(h, "demo");
+	struct json_object *w = app_window(h, "demo");
+	assert_non_null(w);
+	assert_string_equal(jstr(w, "trust"), "app");
+	assert_string_equal(jstr(w, "app"), "demo");
+	int x = jint(w, "geometry.x"), y = jint(w, "geometry.y");
+	json_object_put(w);
+	// Labeled on screen: the frame in the app's colour around its pixels.
+	assert_true(harness_wait_pixel(h, x + 50, y + 50, 0x0000ff, WAIT_MS));
+	assert_true(harness_wait_pixel(h, x - 2, y + 50, 0xff8000, WAIT_MS));
+	assert_true(harness_wait_pixel(h, x + 50, y - 2, 0xff8000, WAIT_MS));
+
+	struct json_object *launch_rec = wait_state(h, "demo", "running");
+	char path[512];
+	snprintf(path, sizeof(path), "/containers/%s/json",
+		jstr(launch_rec, "container"));
+	assert_true(json_object_get_double(
+		json_object_object_get(launch_rec, "latency_ms")) > 0);
+	json_object_put(launch_rec);
+	struct json_object *c = engine_get(path);
+	assert_non_null(c);
+	struct json_object *config = json_object_object_get(c, "Config");
+	struct json_object *hc = json_object_object_get(c, "HostConfig");
+	// Never root inside: a root session runs apps as nobody.
+	assert_string_equal(jstr(config, "User"), "65534:65534");
+	assert_true(json_object_get_boolean(
+		json_object_object_get(hc, "ReadonlyRootfs")));
+	assert_string_equal(jstr(hc, "NetworkMode"), "none");
+	assert_non_null(strstr(json_object_to_json_string(
+		json_object_object_get(hc, "SecurityOpt")), "no-new-privileges"));
+	assert_int_equal(json_object_get_int64(
+		json_object_object_get(hc, "PidsLimit")), 4096);
+	assert_true(json_object_get_int64(json_object_object_get(hc, "Memory")) ==
+		4096LL << 20);
+	struct json_object *labels = json_object_object_get(config, "Labels");
+	assert_string_equal(jstr(labels, "io.pocketwl.app"), "demo");
+	assert_non_null(jstr(labels, "io.pocketwl.instance"));
+	assert_non_null(jstr(labels, "io.pocketwl.session"));
+	// Its socket directory and its data, nothing else; never the engine.
+	const char *mounts = json_object_to_json_string(
+		json_object_object_get(c, "Mounts"));
+	assert_non_null(strstr(mounts, "\\/run\\/pocket"));
+	assert_non_null(strstr(mounts, "\\/data\\/demo"));
+	assert_null(strstr(mounts, ".sock"));
+	assert_null(strstr(mounts, engine_sock));
+	json_object_put(c);
+
+	// The data written inside is on the host, in the store.
+	snprintf(path, sizeof(path), "%s/data/demo/hello.txt", store_path());
+	char *data = run_output("cat '%s'", path);
+	assert_non_null(strstr(data, "hello from demo"));
+	free(data);
+
+	// Stop: the app ends, its record keeps what it printed.
+	struct json_object *reply = harness_ipc(h, "{\"command\":\"stop\","
+		"\"app\":\"demo\"}");
+	assert_true(jbool(reply, "ok"));
+	json_object_put(reply);
+	json_object_put(wait_state(h, "demo", "exited"));
+	assert_true(harness_wait_no_window(h, "demo", WAIT_MS));
+	char *logs = NULL;
+	for (int i = 0; i < 50 && !(logs = saved_logs(h, "demo")); i++) {
+		harness_sleep(h, 100);
+	}
+	assert_non_null(logs);
+	printf("# what the app printed:\n%.600s\n", logs);
+	// No capabilities, no way to gain any.
+	assert_non_null(strstr(logs, "CapBnd:\t0000000000000000"));
+	assert_non_null(strstr(logs, "CapEff:\t0000000000000000"));
+	assert_non_null(strstr(logs, "NoNewPrivs:\t1"));
+	// Its registry: the safe globals only.
+	assert_non_null(strstr(logs, "global wl_compositor"));
+	assert_non_null(strstr(logs, "global xdg_wm_base"));
+	static const char *const privileged[] = {
+		"zwlr_layer_shell_v1", "zwlr_screencopy_manager_v1",
+		"zwlr_virtual_pointer_manager_v1", "zwp_virtual_keyboard_manager_v1",
+		"zwlr_foreign_toplevel_manager_v1", "zwlr_export_dmabuf_manager_v1",
+		"zwlr_data_control_manager_v1", "zwlr_output_manager_v1",
+		"wl_data_device_manager", "zwp_primary_selection",
+	};
+	for (size_t i = 0; i < sizeof(privileged) / sizeof(privileged[0]); i++) {
+		if (strstr(logs, privileged[i])) {
+			fail_msg("the app was offered %s", privileged[i]);
+		}
+	}
+	free(logs);
+	assert_true(wait_labeled_containers(h, 0));
+	assert_int_equal(app_socket_dirs(h), 0);
+	assert_int_equal(harness_stop(h), 0);
+}
+
+static void test_crash_and_grace(void **state) {
+	write_app("demo", "", "--color ff00ff00");
+	struct harness *h = start_session(NULL);
+	launch(h, "demo");
+	json_object_put(app_window(h, "demo"));
+	struct json_object *rec = wait_state(h, "demo", "running");
+	char cmd[512];
+	snprintf(cmd, sizeof(cmd), "curl -sf --unix-socket '%s' -X POST "
+		"'http://localhost/v1.41/containers/%s/kill?signal=KILL'",
+		engine_sock, jstr(rec, "container"));
+	json_object_put(rec);
+	assert_int_equal(system(cmd), 0);
+	rec = wait_state(h, "demo", "exited");
+	assert_int_equal(json_object_get_int(
+		json_object_object_get(rec, "exit_code")), 137);
+	assert_non_null(strstr(jstr(rec, "error"), "137"));
+	json_object_put(rec);
+	assert_true(harness_wait_no_window(h, "demo", WAIT_MS));
+	assert_true(wait_labeled_containers(h, 0));
+	assert_int_equal(app_socket_dirs(h), 0);
+
+	// Closing the last window of an app that stays (stop-grace = 1 s).
+	write_app("lingers", "", "--ignore-close");
+	launch(h, "lingers");
+	struct json_object *w = app_window(h, "lingers");
+	assert_non_null(w);
+	struct json_object *reply = harness_ipc(h, "{\"command\":\"close\","
+		"\"id\":%d}", jint(w, "id"));
+	json_object_put(w);
+	json_object_put(reply);
+	json_object_put(wait_state(h, "lingers", "exited"));
+	assert_true(wait_labeled_containers(h, 0));
+	assert_int_equal(app_socket_dirs(h), 0);
+	assert_int_equal(harness_stop(h), 0);
+}
+
+static void test_single_instance_and_consent(void **state) {
+	write_app("demo", "", "");
+	write_app("asks", "Permissions=network\nInstances=multi\n", "");
+	struct harness *h = start_session(NULL);
+	launch(h, "demo");
+	json_object_put(app_window(h, "demo"));
+	// Single instance: a second launch focuses the first.
+	launch(h, "demo");
+	harness_sleep(h, 500);
+	struct json_object *reply = harness_ipc(h, "{\"command\":\"ps\"}");
+	assert_int_equal(json_object_array_length(
+		json_object_object_get(reply, "apps")), 1);
+	json_object_put(reply);
+
+	// An app asking for permissions needs the user's yes.
+	reply = harness_ipc(h, "{\"command\":\"launch\",\"app\":\"asks\"}");
+	assert_false(jbool(reply, "ok"));
+	assert_non_null(strstr(jstr(reply, "error"), "asks for: network"));
+	json_object_put(reply);
+	reply = harness_ipc(h, "{\"command\":\"launch\",\"app\":\"nope\"}");
+	assert_false(jbool(reply, "ok"));
+	assert_non_null(strstr(jstr(reply, "error"), "'nope'"));
+	json_object_put(reply);
+	// With it, network is on; and multi-instance apps run twice.
+	launch(h, "asks");
+	launch(h, "asks");
+	for (int i = 0; i < 100; i++) {
+		reply = harness_ipc(h, "{\"command\":\"ps\"}");
+		struct json_object *apps = json_object_object_get(reply, "apps");
+		int running = 0;
+		for (size_t k = 0; k < json_object_array_length(apps); k++) {
+			struct json_object *a = json_object_array_get_idx(apps, k);
+			running += !strcmp(jstr(a, "app"), "asks") && jbool(a, "ready");
+		}
+		json_object_put(reply);
+		if (running == 2) {
+			break;
+		}
+		assert_true(i < 99);
+		harness_sleep(h, 100);
+	}
+	struct json_object *rec = wait_state(h, "asks", "running");
+	char path[256];
+	snprintf(path, sizeof(path), "/containers/%s/json", jstr(rec, "container"));
+	json_object_put(rec);
+	struct json_object *c = engine_get(path);
+	assert_string_not_equal(jstr(json_object_object_get(c, "HostConfig"),
+		"NetworkMode"), "none");
+	json_object_put(c);
+	// Quitting stops every app container, in bounded time.
+	assert_int_equal(harness_stop(h), 0);
+	assert_int_equal(labeled_containers(), 0);
+}
+
+static void test_engine_restart(void **state) {
+	write_app("demo", "", "");
+	struct harness *h = start_session(NULL);
+	launch(h, "demo");
+	json_object_put(app_window(h, "demo"));
+	assert_int_equal(system(getenv("ENGINE_RESTART")), 0);
+	// Docker kills its containers when it stops, Podman's outlive it:
+	// either way the session must agree with the engine afterwards.
+	harness_sleep(h, 3000);
+	struct json_object *rec = NULL;
+	for (int i = 0; i < 100; i++) {
+		struct json_object *reply = harness_ipc(h, "{\"command\":\"logs\","
+			"\"app\":\"demo\"}");
+		rec = json_object_get(json_object_object_get(reply, "launch"));
+		json_object_put(reply);
+		int containers = labeled_containers();
+		bool running = !strcmp(jstr(rec, "state"), "running");
+		if ((running && containers == 1) || (!running && containers == 0)) {
+			break;
+		}
+		json_object_put(rec);
+		rec = NULL;
+		harness_sleep(h, 200);
+	}
+	assert_non_null(rec);
+	json_object_put(rec);
+	// The engine link is back: stop and launch work again.
+	harness_ipc(h, "{\"command\":\"stop\",\"app\":\"demo\"}");
+	struct json_object *reply = NULL;
+	for (int i = 0; i < 150; i++) {
+		json_object_put(reply);
+		reply = harness_ipc(h, "{\"command\":\"engine\"}");
+		if (!strcmp(jstr(json_object_object_get(reply, "engine"), "state"),
+				"connected")) {
+			break;
+		}
+		harness_sleep(h, 200);
+	}
+	json_object_put(reply);
+	assert_true(wait_labeled_containers(h, 0));
+	launch(h, "demo");
+	json_object_put(app_window(h, "demo"));
+	assert_int_equal(harness_stop(h), 0);
+	assert_int_equal(labeled_containers(), 0);
+}
+
+static void test_orphans_removed_at_start(void **state) {
+	// A container of a session that is gone (no such pid on this host).
+	char host[64] = "localhost";
+	gethostname(host, sizeof(host) - 1);
+	char cmd[2048];
+	snprintf(cmd, sizeof(cmd), "curl -sf --unix-socket '%s' -X POST -H "
+		"'Content-Type: application/json' -d '{\"Image\":\"" IMAGE "\","
+		"\"Cmd\":[\"sleep\",\"600\"],\"Labels\":{\"io.pocketwl.app\":"
+		"\"ghost\",\"io.pocketwl.session\":\"%s:2147483000:1\"}}' "
+		"'http://localhost/v1.41/containers/create?name=pwl-orphan' "
+		">/dev/null", engine_sock, host);
+	assert_int_equal(system(cmd), 0);
+	// And one of another host, which is not ours to judge.
+	snprintf(cmd, sizeof(cmd), "curl -sf --unix-socket '%s' -X POST -H "
+		"'Content-Type: application/json' -d '{\"Image\":\"" IMAGE "\","
+		"\"Cmd\":[\"sleep\",\"600\"],\"Labels\":{\"io.pocketwl.session\":"
+		"\"elsewhere:1:1\"}}' 'http://localhost/v1.41/containers/create?"
+		"name=pwl-foreign' >/dev/null", engine_sock);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(labeled_containers(), 2);
+	struct harness *h = start_session(NULL);
+	assert_true(wait_labeled_containers(h, 1));
+	struct json_object *left = engine_get("/containers/pwl-foreign/json");
+	assert_non_null(jstr(left, "Id"));
+	json_object_put(left);
+	assert_int_equal(harness_stop(h), 0);
+	snprintf(cmd, sizeof(cmd), "curl -sf --unix-socket '%s' -X DELETE "
+		"'http://localhost/v1.41/containers/pwl-foreign?force=1'",
+		engine_sock);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* The image comes from the store's archive at launch, checksum first. */
+static void test_launch_loads_archive(void **state) {
+	char cmd[4096];
+	snprintf(cmd, sizeof(cmd), "curl -sf --unix-socket '%s' "
+		"'http://localhost/v1.41/images/" IMAGE "/get' -o '%s/images/"
+		"loaded.tar'", engine_sock, store_path());
+	assert_int_equal(system(cmd), 0);
+	// An archive that holds the app's image, which the engine then lacks.
+	char *sum = run_output("sha256sum '%s/images/loaded.tar' | cut -c1-64",
+		store_path());
+	sum[64] = '\0';
+	char keys[512];
+	snprintf(keys, sizeof(keys), "Archive=images/loaded.tar\n"
+		"ArchiveSHA256=%s\n", sum);
+	free(sum);
+	write_app("loaded", keys, "");
+	struct harness *h = start_session(NULL);
+	snprintf(cmd, sizeof(cmd), "curl -sf --unix-socket '%s' -X DELETE "
+		"'http://localhost/v1.41/images/" IMAGE "?force=1' >/dev/null",
+		engine_sock);
+	assert_int_equal(system(cmd), 0);
+	launch(h, "loaded");
+	json_object_put(harness_wait_window(h, "loaded", 60000));
+	char *log = harness_log(h);
+	assert_non_null(strstr(log, "image loaded from its store"));
+	free(log);
+
+	// A truncated archive is refused, with the engine unchanged.
+	harness_ipc(h, "{\"command\":\"stop\",\"app\":\"loaded\"}");
+	json_object_put(wait_state(h, "loaded", "exited"));
+	assert_true(wait_labeled_containers(h, 0));
+	assert_int_equal(system(cmd), 0); // the image goes again
+	snprintf(cmd, sizeof(cmd), "truncate -s 100000 '%s/images/loaded.tar'",
+		store_path());
+	assert_int_equal(system(cmd), 0);
+	launch(h, "loaded");
+	struct json_object *rec = wait_state(h, "loaded", "failed");
+	assert_non_null(strstr(jstr(rec, "error"), "corrupt or truncated"));
+	json_object_put(rec);
+	struct json_object *img = engine_get("/images/" IMAGE "/json");
+	assert_null(jstr(img, "Id"));
+	json_object_put(img);
+	assert_int_equal(harness_stop(h), 0);
+	// Put the image back for the tests that follow.
+	snprintf(cmd, sizeof(cmd), "curl -sf --unix-socket '%s' -X POST -H "
+		"'Content-Type: application/x-tar' --data-binary @'%s/app.tar' "
+		"'http://localhost/v1.41/images/create?fromSrc=-&repo=pwl-launch&"
+		"tag=latest' >/dev/null", engine_sock, root);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void test_cycles_leave_nothing(void **state) {
+	write_app("demo", "", "");
+	// ASan's quarantine holds freed memory back; growth is measured
+	// without it.
+	struct harness *h = start_session_env(NULL,
+		"ASAN_OPTIONS=detect_leaks=1:quarantine_size_mb=0");
+	int cycles = getenv("LAUNCH_CYCLES") ? atoi(getenv("LAUNCH_CYCLES")) : 100;
+	int fds = 0;
+	long rss = 0;
+	for (int i = 0; i < cycles; i++) {
+		launch(h, "demo");
+		json_object_put(app_window(h, "demo"));
+		struct json_object *reply = harness_ipc(h, "{\"command\":\"stop\","
+			"\"app\":\"demo\"}");
+		json_object_put(reply);
+		assert_true(harness_wait_no_window(h, "demo", WAIT_MS));
+		json_object_put(wait_state(h, "demo", "exited"));
+		if (i == cycles / 10) {
+			// After warm-up: caches, the engine link, ended records.
+			harness_sleep(h, 500);
+			fds = harness_fd_count(h);
+			rss = harness_rss_kib(h);
+		}
+	}
+	assert_true(wait_labeled_containers(h, 0));
+	assert_int_equal(app_socket_dirs(h), 0);
+	harness_sleep(h, 500);
+	int fds_after = harness_fd_count(h);
+	long rss_after = harness_rss_kib(h);
+	printf("# %d cycles: fds %d -> %d, RSS %ld -> %ld KiB\n", cycles, fds,
+		fds_after, rss, rss_after);
+	assert_true(fds_after <= fds + 2);
+	assert_true(rss_after <= rss + 8192);
+	assert_int_equal(harness_stop(h), 0);
+}
+
+int main(void) {
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_launch_hardened_labeled),
+		cmocka_unit_test(test_crash_and_grace),
+		cmocka_unit_test(test_single_instance_and_consent),
+		cmocka_unit_test(test_orphans_removed_at_start),
+		cmocka_unit_test(test_launch_loads_archive),
+		cmocka_unit_test(test_engine_restart),
+		cmocka_unit_test(test_cycles_leave_nothing),
+	};
+	if (getenv("PWL_TEST_FILTER")) {
+		cmocka_set_test_filter(getenv("PWL_TEST_FILTER"));
+	}
+	return cmocka_run_group_tests_name("launch", tests, setup, teardown);
+}
