@@ -21,6 +21,7 @@
 #include <wlr/util/log.h>
 
 #include "config.h"
+#include "kiosk.h"
 #include "output.h"
 #include "server.h"
 #include "view.h"
@@ -65,7 +66,7 @@ static void hit_test(struct pwl_seat *seat, double lx, double ly,
 }
 
 static void set_cursor_image(struct pwl_seat *seat, const char *name) {
-	if (seat->cursor_image == name) {
+	if (seat->cursor_image == name || seat->cursor_hidden) {
 		return;
 	}
 	seat->cursor_image = name;
@@ -222,8 +223,27 @@ static bool constrain_motion(struct pwl_seat *seat, double dx, double dy) {
 		(int)sx, (int)sy, NULL);
 }
 
+void seat_set_cursor_hidden(struct pwl_seat *seat, bool hidden) {
+	if (seat->cursor_hidden == hidden) {
+		return;
+	}
+	seat->cursor_hidden = hidden;
+	if (hidden) {
+		wlr_cursor_set_image(seat->cursor, NULL, 0, 0, 0, 0, 0, 0);
+		seat->cursor_image = NULL;
+		return;
+	}
+	// Clients set their cursor on enter: enter again.
+	wlr_seat_pointer_notify_clear_focus(seat->wlr_seat);
+	set_cursor_image(seat, "left_ptr");
+	struct hit hit;
+	hit_test(seat, seat->cursor->x, seat->cursor->y, &hit);
+	pointer_focus(seat, &hit, 0);
+}
+
 static void process_motion(struct pwl_seat *seat, uint32_t time_msec) {
 	wlr_idle_notify_activity(seat->server->idle, seat->wlr_seat);
+	kiosk_pointer_activity(seat->server->kiosk);
 	if (seat->drag_icon) {
 		wlr_scene_node_set_position(seat->drag_icon, seat->cursor->x,
 			seat->cursor->y);
@@ -423,7 +443,7 @@ static void handle_request_set_cursor(struct wl_listener *listener,
 	struct wlr_seat_pointer_request_set_cursor_event *event = data;
 	// Only the client under the pointer may set the cursor, and not while
 	// we are moving or resizing.
-	if (seat->mode != PWL_CURSOR_PASSTHROUGH ||
+	if (seat->mode != PWL_CURSOR_PASSTHROUGH || seat->cursor_hidden ||
 			event->seat_client !=
 			seat->wlr_seat->pointer_state.focused_client) {
 		return;

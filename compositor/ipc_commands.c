@@ -511,6 +511,7 @@ static const struct command commands[] = {
 	{ "ps", ipc_cmd_ps },
 	{ "logs", ipc_cmd_logs },
 	{ "engine", ipc_cmd_engine },
+	{ "kiosk", ipc_cmd_kiosk },
 };
 
 struct json_object *ipc_run_command(struct pwl_server *server,

@@ -6,6 +6,8 @@
 #include "containers.h"
 #include "engine.h"
 #include "ipc_commands.h"
+#include "kiosk.h"
+#include "config.h"
 #include "launch.h"
 #include "server.h"
 
@@ -115,4 +117,18 @@ struct json_object *ipc_cmd_engine(struct pwl_server *server,
 		return ipc_error("containers are not set up in this session");
 	}
 	return ok_with("engine", containers_json(server->containers));
+}
+
+struct json_object *ipc_cmd_kiosk(struct pwl_server *server,
+		struct json_object *request) {
+	(void)request;
+	if (!server->kiosk) {
+		return ipc_error("this session is not a kiosk");
+	}
+	struct json_object *obj = json_object_new_object();
+	json_object_object_add(obj, "app",
+		json_object_new_string(server->config->kiosk.app));
+	json_object_object_add(obj, "status",
+		json_object_new_string(kiosk_status(server->kiosk)));
+	return ok_with("kiosk", obj);
 }

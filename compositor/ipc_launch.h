@@ -17,4 +17,7 @@ struct json_object *ipc_cmd_logs(struct pwl_server *server,
 struct json_object *ipc_cmd_engine(struct pwl_server *server,
 	struct json_object *request);
 
+struct json_object *ipc_cmd_kiosk(struct pwl_server *server,
+	struct json_object *request);
+
 #endif

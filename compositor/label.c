@@ -39,7 +39,7 @@ void label_hide(struct pwl_view *view) {
 void label_show_fullscreen(struct pwl_view *view) {
 	label_hide(view);
 	struct pwl_output *output = view_output(view);
-	if (!view->app || !output) {
+	if (!view->app || !output || view->server->kiosk) {
 		return;
 	}
 	float scale = output->wlr_output->scale;

@@ -16,6 +16,8 @@ static void usage(FILE *f) {
 		"$XDG_CONFIG_HOME/pocketwl/config.ini\n"
 		"  -C, --check-config  report config errors and exit (1 if any)\n"
 		"  -d, --debug         verbose logging\n"
+		"  -k, --kiosk APP     kiosk mode: only the store app APP, fullscreen,\n"
+		"                      restarted when it ends\n"
 		"  -h, --help          show this help\n"
 		"  -v, --version       show the version\n"
 		"\n"
@@ -61,21 +63,25 @@ int main(int argc, char *argv[]) {
 	static const struct option long_options[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "check-config", no_argument, NULL, 'C' },
+		{ "kiosk", required_argument, NULL, 'k' },
 		{ "debug", no_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'v' },
 		{ 0 },
 	};
-	const char *config_path = NULL;
+	const char *config_path = NULL, *kiosk_app = NULL;
 	bool check_only = false, debug = false;
 	int c;
-	while ((c = getopt_long(argc, argv, "c:Cdhv", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:Cdhk:v", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			config_path = optarg;
 			break;
 		case 'C':
 			check_only = true;
+			break;
+		case 'k':
+			kiosk_app = optarg;
 			break;
 		case 'd':
 			debug = true;
@@ -97,6 +103,11 @@ int main(int argc, char *argv[]) {
 	struct pwl_config config;
 	config_init(&config);
 	bool config_ok = config_load(&config, config_path);
+	if (kiosk_app) {
+		// The command line wins over [kiosk] app.
+		free(config.kiosk.app);
+		config.kiosk.app = strdup(kiosk_app);
+	}
 	for (size_t i = 0; i < config.errors_len; i++) {
 		// Printed as they are: file:line: message.
 		fprintf(stderr, "%s\n", config.errors[i]);

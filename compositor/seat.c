@@ -19,6 +19,7 @@
 #include <xkbcommon/xkbcommon.h>
 
 #include "config.h"
+#include "kiosk.h"
 #include "output.h"
 #include "server.h"
 #include "spawn.h"
@@ -134,6 +135,18 @@ static bool handle_binding(struct pwl_keyboard *keyboard, uint32_t keycode) {
 		xkb_state_key_get_layout(wlr_keyboard->xkb_state, xkb_code);
 	n = xkb_keymap_key_get_syms_by_level(wlr_keyboard->keymap, xkb_code,
 		layout, 0, &syms);
+	if (seat->server->kiosk) {
+		// A kiosk's only binding: the admin combo ends the session.
+		for (int i = 0; i < n; i++) {
+			if (kiosk_allows_binding(seat->server->kiosk, mods,
+					xkb_keysym_to_lower(syms[i]))) {
+				wlr_log(WLR_INFO, "Kiosk: admin combo pressed, ending");
+				server_quit(seat->server, 0);
+				return true;
+			}
+		}
+		return false;
+	}
 	struct pwl_keybinding *binding;
 	wl_list_for_each(binding, &seat->server->config->keybindings, link) {
 		if (binding->modifiers != mods) {

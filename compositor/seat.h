@@ -22,6 +22,7 @@ struct pwl_seat {
 	struct wlr_seat *wlr_seat;
 	struct wlr_cursor *cursor;
 	struct wlr_xcursor_manager *xcursor_manager;
+	bool cursor_hidden; // kiosk: after idle, or before any pointer use
 	const char *cursor_image; // name last set, NULL when a client's
 	struct wl_list keyboards; // pwl_keyboard.link
 	struct wl_list pointers; // pwl_pointer.link
@@ -86,5 +87,9 @@ void cursor_begin_resize(struct pwl_seat *seat, struct pwl_view *view,
 void cursor_end_grab(struct pwl_seat *seat);
 void seat_handle_new_constraint(struct wl_listener *listener, void *data);
 void seat_update_cursor_theme(struct pwl_seat *seat);
+
+/** Hides the cursor (kiosk) or shows it again, re-entering the surface
+ * under it so that its client sets its own cursor. */
+void seat_set_cursor_hidden(struct pwl_seat *seat, bool hidden);
 
 #endif

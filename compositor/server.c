@@ -54,6 +54,7 @@
 #include "spawn.h"
 #include "stores.h"
 #include "containers.h"
+#include "kiosk.h"
 #include "text.h"
 #include "view.h"
 #include "xdg_shell.h"
@@ -299,7 +300,7 @@ static void run_startup_commands(struct pwl_server *server) {
 	for (size_t i = 0; i < config->startup_len; i++) {
 		spawn_shell(config->startup[i]);
 	}
-	if (config->panel_command) {
+	if (config->panel_command && !config->kiosk.app) {
 		spawn_shell(config->panel_command);
 	}
 }
@@ -329,6 +330,12 @@ bool server_start(struct pwl_server *server) {
 		return false;
 	}
 	server->containers = containers_create(server);
+	if (server->config->kiosk.app) {
+		server->kiosk = kiosk_create(server, server->config->kiosk.app);
+		if (!server->kiosk) {
+			return false;
+		}
+	}
 	wlr_log(WLR_INFO, "Running on WAYLAND_DISPLAY=%s, IPC at %s",
 		server->socket, server->ipc_path);
 	run_startup_commands(server);
@@ -336,6 +343,9 @@ bool server_start(struct pwl_server *server) {
 }
 
 void server_finish(struct pwl_server *server) {
+	// No restarts while the session ends.
+	kiosk_destroy(server->kiosk);
+	server->kiosk = NULL;
 	// App containers first, while everything they use still exists: this
 	// turns the event loop until they stopped (bounded).
 	containers_destroy(server->containers);

@@ -8,6 +8,7 @@
 #include <wlr/util/log.h>
 
 #include "app.h"
+#include "kiosk.h"
 #include "launch.h"
 #include "label.h"
 #include "output.h"
@@ -191,6 +192,12 @@ void view_set_maximized(struct pwl_view *view, bool maximized) {
 
 void view_set_fullscreen(struct pwl_view *view, bool fullscreen,
 		struct pwl_output *output) {
+	struct wlr_box kiosk_box;
+	if (!fullscreen && kiosk_view_box(view->server->kiosk, view, &kiosk_box)) {
+		// A kiosk app stays fullscreen whatever it asks.
+		view->impl->configure(view, view->width, view->height);
+		return;
+	}
 	if (fullscreen == view->fullscreen) {
 		if (fullscreen && output && output != view->fullscreen_output) {
 			view->fullscreen_output = output;
@@ -392,11 +399,18 @@ void view_map(struct pwl_view *view) {
 
 	wl_list_insert(&server->views, &view->link);
 	wlr_scene_node_set_enabled(&view->tree->node, true);
-	// App windows always wear their app's frame, decorated or not.
-	if (view->wants_ssd || view->app) {
+	struct wlr_box kiosk_box;
+	bool kiosk = kiosk_view_box(server->kiosk, view, &kiosk_box);
+	// App windows always wear their app's frame, decorated or not; a
+	// kiosk's app wears none.
+	if ((view->wants_ssd || view->app) && !kiosk) {
 		view->ssd = ssd_create(view);
 	}
-	if (view->fullscreen) {
+	if (kiosk) {
+		view_set_fullscreen(view, true, NULL);
+		view_move_resize(view, kiosk_box.x, kiosk_box.y, kiosk_box.width,
+			kiosk_box.height);
+	} else if (view->fullscreen) {
 		// Asked for before mapping; the geometry was set then.
 		view->saved = (struct wlr_box){ 0 };
 		view_move(view, view->x, view->y);
@@ -416,6 +430,7 @@ void view_map(struct pwl_view *view) {
 	if (view->app) {
 		launches_view_mapped(view->app);
 	}
+	kiosk_view_mapped(server->kiosk, view);
 	wlr_log(WLR_DEBUG, "View %u mapped: '%s' (%s) %dx%d at %d,%d", view->id,
 		view_title(view), view_app_id(view), view->width, view->height,
 		view->x, view->y);
@@ -434,6 +449,7 @@ void view_unmap(struct pwl_view *view) {
 	ssd_destroy(view->ssd);
 	view->ssd = NULL;
 	seat_view_unmapped(view->server->seat, view);
+	kiosk_view_unmapped(view->server->kiosk, view);
 	if (view->app) {
 		launches_view_unmapped(view->app);
 	}

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <linux/input-event-codes.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -600,6 +601,70 @@ static void test_cycles_leave_nothing(void **state) {
 	assert_int_equal(harness_stop(h), 0);
 }
 
+static char *kiosk_status(struct harness *h) {
+	struct json_object *reply = harness_ipc(h, "{\"command\":\"kiosk\"}");
+	assert_true(jbool(reply, "ok"));
+	char *status = strdup(jstr(json_object_object_get(reply, "kiosk"),
+		"status"));
+	json_object_put(reply);
+	return status;
+}
+
+static bool is_fullscreen_undecorated(struct json_object *w) {
+	return jbool(w, "fullscreen") && !jbool(w, "decorated") &&
+		jint(w, "geometry.x") == 0 && jint(w, "geometry.y") == 0 &&
+		jint(w, "geometry.width") == 1280 && jint(w, "geometry.height") == 720;
+}
+
+static void test_kiosk_restarts_app(void **state) {
+	write_app("demo", "", "--color ff00c000");
+	struct harness *h = start_session("[kiosk]\napp = demo\n");
+	struct json_object *w = harness_wait_window_where(h, "demo",
+		is_fullscreen_undecorated, WAIT_MS);
+	assert_non_null(w);
+	json_object_put(w);
+	assert_true(harness_wait_pixel(h, 640, 360, 0x00c000, WAIT_MS));
+	char *status = kiosk_status(h);
+	assert_string_equal(status, "");
+	free(status);
+	// Keybindings are off: Super+Shift+E would have ended the session.
+	harness_key(h, "Logo,Shift", KEY_E);
+	harness_sleep(h, 300);
+	assert_true(harness_compositor_alive(h));
+
+	// The app dies: the status screen says so, then it comes back.
+	struct json_object *rec = wait_state(h, "demo", "running");
+	char cmd[512];
+	snprintf(cmd, sizeof(cmd), "curl -sf --unix-socket '%s' -X POST "
+		"'http://localhost/v1.41/containers/%s/kill?signal=KILL'",
+		engine_sock, jstr(rec, "container"));
+	json_object_put(rec);
+	assert_int_equal(system(cmd), 0);
+	assert_true(harness_wait_no_window(h, "demo", WAIT_MS));
+	status = kiosk_status(h);
+	assert_non_null(strstr(status, "demo stopped: exited with status 137"));
+	free(status);
+	// The plain status screen, not the app's green.
+	assert_true(harness_wait_pixel(h, 20, 20, 0x14171c, WAIT_MS));
+	w = harness_wait_window_where(h, "demo", is_fullscreen_undecorated,
+		WAIT_MS);
+	assert_non_null(w);
+	json_object_put(w);
+	assert_true(harness_wait_pixel(h, 640, 360, 0x00c000, WAIT_MS));
+	char *log = harness_log(h);
+	assert_non_null(strstr(log, "starting it again in 1000 ms"));
+	free(log);
+
+	// The admin combo ends the kiosk session, cleanly.
+	harness_key(h, "Control,Mod1,Shift", KEY_ESC);
+	for (int i = 0; i < 100 && harness_compositor_alive(h); i++) {
+		harness_sleep(h, 100);
+	}
+	assert_false(harness_compositor_alive(h));
+	assert_int_equal(harness_stop(h), 0);
+	assert_int_equal(labeled_containers(), 0);
+}
+
 int main(void) {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_launch_hardened_labeled),
@@ -608,6 +673,7 @@ int main(void) {
 		cmocka_unit_test(test_orphans_removed_at_start),
 		cmocka_unit_test(test_launch_loads_archive),
 		cmocka_unit_test(test_engine_restart),
+		cmocka_unit_test(test_kiosk_restarts_app),
 		cmocka_unit_test(test_cycles_leave_nothing),
 	};
 	if (getenv("PWL_TEST_FILTER")) {

@@ -1,0 +1,374 @@
+#include "kiosk.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <wlr/types/wlr_buffer.h>
+#include <wlr/types/wlr_output.h>
+#include <wlr/types/wlr_output_layout.h>
+#include <wlr/types/wlr_scene.h>
+#include <wlr/util/log.h>
+
+#include "app.h"
+#include "config.h"
+#include "containers.h"
+#include "launch.h"
+#include "output.h"
+#include "seat.h"
+#include "server.h"
+#include "text.h"
+#include "view.h"
+
+#define BACKOFF_MIN_MS 1000
+#define BACKOFF_MAX_MS 30000
+/* An app that ran this long was fine: the next failure starts over. */
+#define STABLE_S 30
+#define MAX_MIRRORS 8
+#define STATUS_WIDTH 900
+#define STATUS_HEIGHT 48
+
+struct pwl_kiosk {
+	struct pwl_server *server;
+	char *app;
+	struct pwl_launch *launch; // the current one; NULL between launches
+	struct wl_listener launch_changed;
+	struct wl_event_source *restart; // backoff timer
+	struct wl_event_source *tick; // refreshes the status screen
+	struct wl_event_source *cursor_idle;
+	int backoff_ms;
+	struct timespec restart_at;
+	char last_error[1100];
+
+	struct pwl_view *view; // the app's window on screen, if any
+	struct wlr_scene_node *mirrors[MAX_MIRRORS];
+	int nmirrors;
+
+	struct wlr_scene_tree *status; // rebuilt on every change
+	char status_text[1300];
+};
+
+static long ms_until(const struct timespec *t) {
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (t->tv_sec - now.tv_sec) * 1000L +
+		(t->tv_nsec - now.tv_nsec) / 1000000L;
+}
+
+/* ---- the status screen ---- */
+
+static void draw_status(struct pwl_kiosk *kiosk) {
+	struct pwl_server *server = kiosk->server;
+	if (kiosk->status) {
+		wlr_scene_node_destroy(&kiosk->status->node);
+		kiosk->status = NULL;
+	}
+	if (!kiosk->status_text[0]) {
+		return;
+	}
+	kiosk->status = wlr_scene_tree_create(
+		&server->layers[PWL_LAYER_BACKGROUND]->node);
+	if (!kiosk->status) {
+		return;
+	}
+	static const float dark[4] = { 0.08f, 0.09f, 0.11f, 1.0f };
+	struct pwl_output *output;
+	wl_list_for_each(output, &server->outputs, link) {
+		struct wlr_box *box = &output->box;
+		struct wlr_scene_rect *rect = wlr_scene_rect_create(
+			&kiosk->status->node, box->width, box->height, dark);
+		if (rect) {
+			wlr_scene_node_set_position(&rect->node, box->x, box->y);
+		}
+		float scale = output->wlr_output->scale;
+		int w = STATUS_WIDTH < box->width ? STATUS_WIDTH : box->width;
+		struct pwl_pixel_buffer *buf = pixel_buffer_create((int)(w * scale),
+			(int)(STATUS_HEIGHT * scale));
+		if (!buf) {
+			continue;
+		}
+		pixman_color_t fg = { 0xe000, 0xe000, 0xe000, 0xffff };
+		text_draw(buf->image, kiosk->status_text, (int)(8 * scale), 0,
+			(int)(STATUS_HEIGHT * scale), (int)(w * scale), scale * 1.25f,
+			&fg);
+		struct wlr_scene_buffer *node = wlr_scene_buffer_create(
+			&kiosk->status->node, buf->base);
+		wlr_buffer_drop(buf->base);
+		if (node) {
+			wlr_scene_buffer_set_dest_size(node, w, STATUS_HEIGHT);
+			wlr_scene_node_set_position(&node->node,
+				box->x + (box->width - w) / 2,
+				box->y + (box->height - STATUS_HEIGHT) / 2);
+		}
+	}
+}
+
+static void set_status(struct pwl_kiosk *kiosk, const char *text) {
+	if (strcmp(text, kiosk->status_text)) {
+		snprintf(kiosk->status_text, sizeof(kiosk->status_text), "%s", text);
+		if (text[0]) {
+			wlr_log(WLR_INFO, "Kiosk: %s", text);
+		}
+	}
+	draw_status(kiosk);
+}
+
+/* What the screen says while the app is not up, in words. */
+static void update_status(struct pwl_kiosk *kiosk) {
+	char text[1300];
+	struct pwl_launch *launch = kiosk->launch;
+	const char *name = launch ? launch->name : kiosk->app;
+	if (launch && launch->ready && launch->windows > 0) {
+		text[0] = '\0';
+	} else if (kiosk->restart && kiosk->last_error[0]) {
+		long s = (ms_until(&kiosk->restart_at) + 999) / 1000;
+		snprintf(text, sizeof(text), "%s stopped: %s. Starting again in "
+			"%ld s", kiosk->app, kiosk->last_error, s > 0 ? s : 0);
+	} else if (!launch || launch->state == PWL_LAUNCH_WAITING) {
+		const char *why = containers_error(kiosk->server->containers);
+		snprintf(text, sizeof(text), "Waiting for the container engine%s%s",
+			why[0] ? ": " : "", why);
+	} else if (launch->state == PWL_LAUNCH_LOADING &&
+			launch->progress_total > 0) {
+		snprintf(text, sizeof(text), "Starting %s: %s the image, %d%%", name,
+			launch->progress_loading ? "loading" : "checking",
+			(int)(launch->progress_done * 100 / launch->progress_total));
+	} else {
+		snprintf(text, sizeof(text), "Starting %s...", name);
+	}
+	set_status(kiosk, text);
+}
+
+static int handle_tick(void *data) {
+	struct pwl_kiosk *kiosk = data;
+	update_status(kiosk);
+	wl_event_source_timer_update(kiosk->tick, 1000);
+	return 0;
+}
+
+/* ---- launching and restarting ---- */
+
+static void launch_now(struct pwl_kiosk *kiosk) {
+	struct pwl_launch_options options = { .consent = true, .kiosk = true };
+	char error[1024];
+	kiosk->launch = launch_app(kiosk->server, kiosk->app, &options, error,
+		sizeof(error));
+	if (!kiosk->launch) {
+		// Not even startable (store missing, bad manifest): try again,
+		// the store may be plugged in later.
+		snprintf(kiosk->last_error, sizeof(kiosk->last_error), "%s", error);
+		wl_event_source_timer_update(kiosk->restart, kiosk->backoff_ms);
+	}
+	update_status(kiosk);
+}
+
+static int handle_restart(void *data) {
+	struct pwl_kiosk *kiosk = data;
+	launch_now(kiosk);
+	return 0;
+}
+
+static void schedule_restart(struct pwl_kiosk *kiosk) {
+	struct pwl_launch *launch = kiosk->launch;
+	if (launch->started_wall && time(NULL) - launch->started_wall >= STABLE_S) {
+		kiosk->backoff_ms = BACKOFF_MIN_MS;
+	}
+	snprintf(kiosk->last_error, sizeof(kiosk->last_error), "%s",
+		launch->error[0] ? launch->error : "it exited");
+	kiosk->launch = NULL;
+	clock_gettime(CLOCK_MONOTONIC, &kiosk->restart_at);
+	kiosk->restart_at.tv_sec += kiosk->backoff_ms / 1000;
+	kiosk->restart_at.tv_nsec += (kiosk->backoff_ms % 1000) * 1000000L;
+	if (kiosk->restart_at.tv_nsec >= 1000000000L) {
+		kiosk->restart_at.tv_sec++;
+		kiosk->restart_at.tv_nsec -= 1000000000L;
+	}
+	wl_event_source_timer_update(kiosk->restart, kiosk->backoff_ms);
+	wlr_log(WLR_INFO, "Kiosk: %s ended (%s); starting it again in %d ms",
+		kiosk->app, kiosk->last_error, kiosk->backoff_ms);
+	kiosk->backoff_ms = kiosk->backoff_ms * 2 > BACKOFF_MAX_MS ?
+		BACKOFF_MAX_MS : kiosk->backoff_ms * 2;
+}
+
+static void handle_launch_changed(struct wl_listener *listener, void *data) {
+	struct pwl_kiosk *kiosk = wl_container_of(listener, kiosk,
+		launch_changed);
+	struct pwl_launch *launch = data;
+	if (launch != kiosk->launch) {
+		return;
+	}
+	if (!launch_active(launch)) {
+		schedule_restart(kiosk);
+	} else if (launch->ready) {
+		kiosk->last_error[0] = '\0';
+	}
+	update_status(kiosk);
+}
+
+/* ---- windows ---- */
+
+bool kiosk_view_box(struct pwl_kiosk *kiosk, struct pwl_view *view,
+		struct wlr_box *box) {
+	if (!kiosk || !view->app || !view->app->launch ||
+			!view->app->launch->options.kiosk) {
+		return false;
+	}
+	struct pwl_server *server = kiosk->server;
+	if (server->config->kiosk.span) {
+		struct wlr_box *all = wlr_output_layout_get_box(
+			server->output_layout, NULL);
+		if (!all) {
+			return false;
+		}
+		*box = *all;
+		return true;
+	}
+	struct pwl_output *first = NULL, *output;
+	wl_list_for_each(output, &server->outputs, link) {
+		first = output; // the list is newest first: the last is the first
+	}
+	if (!first) {
+		return false;
+	}
+	*box = first->box;
+	return true;
+}
+
+static void drop_mirrors(struct pwl_kiosk *kiosk) {
+	for (int i = 0; i < kiosk->nmirrors; i++) {
+		wlr_scene_node_destroy(kiosk->mirrors[i]);
+	}
+	kiosk->nmirrors = 0;
+}
+
+/* Mirrored outputs show the same surface again: wlroots draws one more
+ * scene tree of it at each output's origin (no scaling in 0.15). */
+static void make_mirrors(struct pwl_kiosk *kiosk, struct pwl_view *view,
+		const struct wlr_box *primary) {
+	struct pwl_server *server = kiosk->server;
+	struct pwl_output *output;
+	wl_list_for_each(output, &server->outputs, link) {
+		if ((output->box.x == primary->x && output->box.y == primary->y) ||
+				kiosk->nmirrors == MAX_MIRRORS || !view->surface) {
+			continue;
+		}
+		struct wlr_scene_node *tree = wlr_scene_subsurface_tree_create(
+			&server->layers[PWL_LAYER_FULLSCREEN]->node, view->surface);
+		if (tree) {
+			wlr_scene_node_set_position(tree, output->box.x, output->box.y);
+			kiosk->mirrors[kiosk->nmirrors++] = tree;
+		}
+	}
+}
+
+void kiosk_view_mapped(struct pwl_kiosk *kiosk, struct pwl_view *view) {
+	struct wlr_box box;
+	if (!kiosk_view_box(kiosk, view, &box)) {
+		return;
+	}
+	drop_mirrors(kiosk);
+	kiosk->view = view;
+	if (!kiosk->server->config->kiosk.span) {
+		make_mirrors(kiosk, view, &box);
+	}
+	update_status(kiosk);
+}
+
+void kiosk_view_unmapped(struct pwl_kiosk *kiosk, struct pwl_view *view) {
+	if (!kiosk || kiosk->view != view) {
+		return;
+	}
+	drop_mirrors(kiosk);
+	kiosk->view = NULL;
+	update_status(kiosk);
+}
+
+/* ---- input ---- */
+
+static int handle_cursor_idle(void *data) {
+	struct pwl_kiosk *kiosk = data;
+	seat_set_cursor_hidden(kiosk->server->seat, true);
+	return 0;
+}
+
+void kiosk_pointer_activity(struct pwl_kiosk *kiosk) {
+	if (!kiosk) {
+		return;
+	}
+	int idle_s = kiosk->server->config->kiosk.hide_cursor_s;
+	if (idle_s > 0) {
+		seat_set_cursor_hidden(kiosk->server->seat, false);
+		wl_event_source_timer_update(kiosk->cursor_idle, idle_s * 1000);
+	}
+}
+
+bool kiosk_allows_binding(struct pwl_kiosk *kiosk, uint32_t modifiers,
+		xkb_keysym_t sym) {
+	struct pwl_config *config;
+	if (!kiosk) {
+		return true;
+	}
+	config = kiosk->server->config;
+	return modifiers == config->kiosk.admin_modifiers &&
+		sym == config->kiosk.admin_sym;
+}
+
+const char *kiosk_status(struct pwl_kiosk *kiosk) {
+	return kiosk ? kiosk->status_text : "";
+}
+
+/* ---- life ---- */
+
+struct pwl_kiosk *kiosk_create(struct pwl_server *server, const char *app) {
+	struct pwl_kiosk *kiosk = calloc(1, sizeof(*kiosk));
+	if (!kiosk || !(kiosk->app = strdup(app))) {
+		free(kiosk);
+		return NULL;
+	}
+	kiosk->server = server;
+	kiosk->backoff_ms = BACKOFF_MIN_MS;
+	kiosk->restart = wl_event_loop_add_timer(server->loop, handle_restart,
+		kiosk);
+	kiosk->tick = wl_event_loop_add_timer(server->loop, handle_tick, kiosk);
+	kiosk->cursor_idle = wl_event_loop_add_timer(server->loop,
+		handle_cursor_idle, kiosk);
+	if (!kiosk->restart || !kiosk->tick || !kiosk->cursor_idle) {
+		kiosk_destroy(kiosk);
+		return NULL;
+	}
+	kiosk->launch_changed.notify = handle_launch_changed;
+	wl_signal_add(&server->events.launch_changed, &kiosk->launch_changed);
+	// Touch-only machines never move a pointer: hidden until one does.
+	if (server->config->kiosk.hide_cursor_s > 0) {
+		seat_set_cursor_hidden(server->seat, true);
+	}
+	wl_event_source_timer_update(kiosk->tick, 1000);
+	wlr_log(WLR_INFO, "Kiosk mode: %s (%s outputs)", app,
+		server->config->kiosk.span ? "spanning" : "mirrored");
+	launch_now(kiosk);
+	return kiosk;
+}
+
+void kiosk_destroy(struct pwl_kiosk *kiosk) {
+	if (!kiosk) {
+		return;
+	}
+	if (kiosk->launch_changed.notify) {
+		wl_list_remove(&kiosk->launch_changed.link);
+	}
+	drop_mirrors(kiosk);
+	if (kiosk->status) {
+		wlr_scene_node_destroy(&kiosk->status->node);
+	}
+	if (kiosk->restart) {
+		wl_event_source_remove(kiosk->restart);
+	}
+	if (kiosk->tick) {
+		wl_event_source_remove(kiosk->tick);
+	}
+	if (kiosk->cursor_idle) {
+		wl_event_source_remove(kiosk->cursor_idle);
+	}
+	free(kiosk->app);
+	free(kiosk);
+}
