@@ -24,7 +24,9 @@ void config_init(struct pwl_config *config) {
 	wl_list_init(&config->apps);
 	config->app_max_clients = 16;
 	config->app_max_surfaces = 1024;
-	config->app_max_shm_mib = 256;
+	// foot maps a 512 MiB pool (of which it touches little): pool sizes are
+	// address space, not memory, which the container limit bounds anyway.
+	config->app_max_shm_mib = 2047;
 	config->keyboard.repeat_rate = 25;
 	config->keyboard.repeat_delay = 600;
 	config->cursor_size = 24;

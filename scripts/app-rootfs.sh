@@ -39,7 +39,7 @@ for applet in sh echo sleep cat ls env id touch kill mkdir rm true false; do
 done
 if [ "$fonts" = 1 ]; then
 	mkdir -p "$root/etc/fonts" "$root/usr/share/fonts"
-	cp -r /etc/fonts/. "$root/etc/fonts/"
+	cp -rL /etc/fonts/. "$root/etc/fonts/"
 	cp -rL /usr/share/fonts/truetype "$root/usr/share/fonts/" 2>/dev/null || true
 fi
 echo "pocket:x:65534:65534:pocket:/home/pocket:/bin/sh" > "$root/etc/passwd"

@@ -25,47 +25,57 @@ if [ -z "${XDG_RUNTIME_DIR:-}" ] || [ ! -w "${XDG_RUNTIME_DIR:-/nonexistent}" ];
 	chmod 700 "$XDG_RUNTIME_DIR"
 fi
 
-# A first-run config: a terminal on Super+Return, the usual quit binding.
-config=${XDG_CONFIG_HOME:-$HOME/.config}/pocketwl/config.ini
-if [ ! -f "$config" ]; then
-	mkdir -p "$(dirname "$config")"
-	cat > "$config" <<'INI'
+# The demo store: a terminal and an animated demo, as containers built here
+# from Debian's programs (no registry), and an engine that answers.
+echo "pocketwl: building the demo store in $top/out/demo-store"
+mkdir -p "$top/out"
+engine=$(POCKETCTL=$pocketctl bash scripts/demo-store.sh "$top/out/demo-store" \
+	"$top/out/engine" | tail -n 1)
+
+# The session's config: the demo store, the engine, a few keybindings.
+config=$top/out/pocketwl-demo.ini
+cat > "$config" <<INI
+[stores]
+path = $top/out/demo-store
+[containers]
+engine = $engine
+[startup]
+exec = $pocketctl launch --yes org.pocketwl.Terminal
 [keybindings]
-Super+Return = spawn foot
+Super+Return = spawn $pocketctl launch --yes org.pocketwl.Terminal
+Super+p = spawn $pocketctl launch org.pocketwl.Pattern
 Super+Shift+q = close
 Super+f = fullscreen
 Super+m = maximize
 Super+Tab = focus-next
 INI
-fi
 
 demo_clients() {
-	# A bar on the top layer and two windows, so there is something to see.
+	# A bar on the top layer and the demo store's two apps, each in its
+	# own container, so there is something real to see.
 	"$demo_client" --layer 2 --anchor top,left,right --zone 28 --size 10x28 \
 		--color ff202830 --app-id demo-bar >/dev/null &
-	foot --title "pocketwl demo: foot" >/dev/null 2>&1 &
-	sleep 0.5
-	"$demo_client" --app-id demo --title "pocketwl demo window" --ssd \
-		--size 420x260 --color ff3a7bd5 >/dev/null &
+	"$pocketctl" launch --yes org.pocketwl.Terminal >/dev/null 2>&1
+	"$pocketctl" launch org.pocketwl.Pattern
 }
 
 if [ -n "${WAYLAND_DISPLAY:-}" ] || [ -n "${DISPLAY:-}" ]; then
 	echo "pocketwl: nested in the running desktop"
-	exec "$pocketwl" -- sh -c "$(declare -f demo_clients); demo_client=$demo_client; demo_clients; wait"
+	exec "$pocketwl" -c "$config" -- sh -c "$(declare -f demo_clients); demo_client=$demo_client; pocketctl=$pocketctl; demo_clients; wait"
 fi
 
 if tty 2>/dev/null | grep -qE '^/dev/(tty[0-9]+|console)$'; then
 	echo "pocketwl: on this seat (Super+Shift+E quits)"
 	if [ -z "${XDG_SESSION_ID:-}" ] && command -v seatd-launch >/dev/null; then
-		exec seatd-launch -- "$pocketwl"
+		exec seatd-launch -- "$pocketwl" -c "$config"
 	fi
-	exec "$pocketwl"
+	exec "$pocketwl" -c "$config"
 fi
 
 echo "pocketwl: no display and no console: running headless"
 export WLR_BACKENDS=headless WLR_RENDERER=pixman WLR_LIBINPUT_NO_DEVICES=1
 log=$XDG_RUNTIME_DIR/pocketwl.log
-"$pocketwl" > "$log" 2>&1 &
+"$pocketwl" -c "$config" > "$log" 2>&1 &
 pid=$!
 for _ in $(seq 100); do
 	sock=$(ls "$XDG_RUNTIME_DIR"/pocketwl.*.sock 2>/dev/null | head -n1 || true)
