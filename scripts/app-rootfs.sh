@@ -42,6 +42,16 @@ if [ "$fonts" = 1 ]; then
 	cp -rL /etc/fonts/. "$root/etc/fonts/"
 	cp -rL /usr/share/fonts/truetype "$root/usr/share/fonts/" 2>/dev/null || true
 fi
+# glibc's C.UTF-8 locale (not built in: foot, for one, needs it).
+if [ -d /usr/lib/locale/C.utf8 ]; then
+	mkdir -p "$root/usr/lib/locale"
+	cp -r /usr/lib/locale/C.utf8 "$root/usr/lib/locale/"
+fi
 echo "pocket:x:65534:65534:pocket:/home/pocket:/bin/sh" > "$root/etc/passwd"
+# glibc's C.UTF-8 locale (not built in: foot, for one, needs it).
+if [ -d /usr/lib/locale/C.utf8 ]; then
+	mkdir -p "$root/usr/lib/locale"
+	cp -r /usr/lib/locale/C.utf8 "$root/usr/lib/locale/"
+fi
 echo "pocket:x:65534:" > "$root/etc/group"
 tar -C "$root" -cf "$out" .
