@@ -206,6 +206,98 @@ static void handle_pocket(struct parse *p, const char *key,
 	}
 }
 
+static void add_localized(struct parse *p, const char *key,
+		const char *value) {
+	struct manifest *m = p->m;
+	const char *open = strchr(key, '[');
+	size_t locale_len = strlen(open + 1) - 1;
+	if (locale_len == 0 || locale_len > 32) {
+		error(p, "[Desktop Entry] %s: not a locale", key);
+		return;
+	}
+	struct manifest_l10n *grown = realloc(m->l10n,
+		(m->l10n_len + 1) * sizeof(*grown));
+	if (!grown) {
+		return;
+	}
+	m->l10n = grown;
+	struct manifest_l10n *l = &m->l10n[m->l10n_len];
+	l->key = strndup(key, (size_t)(open - key));
+	l->locale = strndup(open + 1, locale_len);
+	l->value = strdup(value);
+	if (!l->key || !l->locale || !l->value) {
+		free(l->key);
+		free(l->locale);
+		free(l->value);
+		return;
+	}
+	m->l10n_len++;
+}
+
+static const char *find_l10n(const struct manifest *m, const char *key,
+		const char *locale) {
+	for (size_t i = 0; i < m->l10n_len; i++) {
+		if (!strcmp(m->l10n[i].key, key) &&
+				!strcmp(m->l10n[i].locale, locale)) {
+			return m->l10n[i].value;
+		}
+	}
+	return NULL;
+}
+
+const char *manifest_localized(const struct manifest *m, const char *key,
+		const char *locale) {
+	const char *plain = !strcmp(key, "Name") ? m->name : m->comment;
+	if (!locale || !locale[0] || !strcmp(locale, "C") ||
+			!strcmp(locale, "POSIX")) {
+		return plain;
+	}
+	// lang_COUNTRY.ENCODING@MODIFIER: the encoding plays no part.
+	char lang[64] = "", country[64] = "", modifier[64] = "";
+	size_t n = strcspn(locale, "_.@");
+	snprintf(lang, sizeof(lang), "%.*s", (int)n, locale);
+	const char *rest = locale + n;
+	if (*rest == '_') {
+		size_t c = strcspn(rest + 1, ".@");
+		snprintf(country, sizeof(country), "%.*s", (int)c, rest + 1);
+	}
+	const char *at = strchr(locale, '@');
+	if (at) {
+		snprintf(modifier, sizeof(modifier), "%s", at + 1);
+	}
+	char tries[4][200];
+	int ntries = 0;
+	if (country[0] && modifier[0]) {
+		snprintf(tries[ntries++], sizeof(tries[0]), "%s_%s@%s", lang, country,
+			modifier);
+	}
+	if (country[0]) {
+		snprintf(tries[ntries++], sizeof(tries[0]), "%s_%s", lang, country);
+	}
+	if (modifier[0]) {
+		snprintf(tries[ntries++], sizeof(tries[0]), "%s@%s", lang, modifier);
+	}
+	snprintf(tries[ntries++], sizeof(tries[0]), "%s", lang);
+	for (int i = 0; i < ntries; i++) {
+		const char *found = find_l10n(m, key, tries[i]);
+		if (found) {
+			return found;
+		}
+	}
+	return plain;
+}
+
+const char *manifest_user_locale(void) {
+	static const char *const vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
+	for (size_t i = 0; i < 3; i++) {
+		const char *value = getenv(vars[i]);
+		if (value && value[0]) {
+			return value;
+		}
+	}
+	return NULL;
+}
+
 static void handle_entry(struct parse *p, const char *key, const char *value) {
 	struct manifest *m = p->m;
 	if (!strcmp(key, "Type")) {
@@ -229,6 +321,9 @@ static void handle_entry(struct parse *p, const char *key, const char *value) {
 		// Nothing on a store runs on the host.
 		warning(p, "[Desktop Entry] %s: ignored, pocket apps run only in "
 			"their container (use [X-Pocket] Command)", key);
+	} else if ((!strncmp(key, "Name[", 5) || !strncmp(key, "Comment[", 8)) &&
+			key[strlen(key) - 1] == ']') {
+		add_localized(p, key, value);
 	} else if (strchr(key, '[') || !strcmp(key, "Version") ||
 			!strcmp(key, "GenericName") || !strcmp(key, "Keywords") ||
 			!strcmp(key, "Terminal") || !strcmp(key, "StartupWMClass")) {
@@ -310,6 +405,12 @@ void manifest_finish(struct manifest *m) {
 		free(m->env[i]);
 	}
 	free(m->env);
+	for (size_t i = 0; i < m->l10n_len; i++) {
+		free(m->l10n[i].key);
+		free(m->l10n[i].locale);
+		free(m->l10n[i].value);
+	}
+	free(m->l10n);
 	memset(m, 0, sizeof(*m));
 }
 

@@ -24,6 +24,13 @@ struct manifest_messages {
 	size_t len;
 };
 
+/* A localized value: Name[de_DE]=..., Comment[fr]=... */
+struct manifest_l10n {
+	char *key; // "Name" or "Comment"
+	char *locale; // as written: lang[_COUNTRY][.ENCODING][@MODIFIER]
+	char *value;
+};
+
 struct manifest {
 	char *id; // file name without .desktop
 	char *name;
@@ -39,6 +46,8 @@ struct manifest {
 	char **env; // "NAME=value", NULL-terminated; never NULL
 	enum manifest_instances instances;
 	enum manifest_restart restart;
+	struct manifest_l10n *l10n;
+	size_t l10n_len;
 };
 
 /** Parses one manifest. Errors make it invalid (false); warnings (unknown
@@ -47,6 +56,13 @@ bool manifest_parse(struct manifest *m, FILE *f, const char *path,
 	const char *id, struct manifest_messages *errors,
 	struct manifest_messages *warnings);
 void manifest_finish(struct manifest *m);
+/** Name or Comment for `locale` (e.g. "de_DE.UTF-8"; NULL or "C": the
+ * plain value), matched as the Desktop Entry spec says: lang_COUNTRY@MOD,
+ * lang_COUNTRY, lang@MOD, lang, then the plain value. */
+const char *manifest_localized(const struct manifest *m, const char *key,
+	const char *locale);
+/** The locale of messages: $LC_ALL, $LC_MESSAGES or $LANG. */
+const char *manifest_user_locale(void);
 void manifest_messages_finish(struct manifest_messages *messages);
 /** Appends a printf-formatted line (the store loader's messages too). */
 void manifest_messages_add(struct manifest_messages *list, const char *fmt,

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "apps_state.h"
 #include "ipc_client.h"
 #include "store.h"
 
@@ -131,14 +132,19 @@ int apps_command(int argc, char *argv[]) {
 			stores = -1; // a session without stores lists nothing
 		}
 	}
+	const char *engine_address = NULL;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--json")) {
 			json = true;
 			continue;
 		}
+		if (!strcmp(argv[i], "--engine") && i + 1 < argc) {
+			engine_address = argv[++i];
+			continue;
+		}
 		if (strcmp(argv[i], "--store") || i + 1 >= argc) {
-			fprintf(stderr, "pocketctl apps: usage: apps --store DIR "
-				"[--store DIR...] [--json]\n");
+			fprintf(stderr, "pocketctl apps: usage: apps [--store DIR...] "
+				"[--engine ADDRESS] [--json]\n");
 			json_object_put(list);
 			return 2;
 		}
@@ -157,8 +163,20 @@ int apps_command(int argc, char *argv[]) {
 			struct manifest *m = &store.apps[a];
 			struct json_object *app = json_object_new_object();
 			json_object_object_add(app, "id", json_object_new_string(m->id));
-			json_object_object_add(app, "name",
-				json_object_new_string(m->name));
+			const char *locale = manifest_user_locale();
+			json_object_object_add(app, "name", json_object_new_string(
+				manifest_localized(m, "Name", locale)));
+			const char *comment = manifest_localized(m, "Comment", locale);
+			json_object_object_add(app, "comment", comment ?
+				json_object_new_string(comment) : NULL);
+			struct json_object *names = json_object_new_object();
+			for (size_t l = 0; l < m->l10n_len; l++) {
+				if (!strcmp(m->l10n[l].key, "Name")) {
+					json_object_object_add(names, m->l10n[l].locale,
+						json_object_new_string(m->l10n[l].value));
+				}
+			}
+			json_object_object_add(app, "names", names);
 			json_object_object_add(app, "store",
 				json_object_new_string(store.name));
 			json_object_object_add(app, "store_path",
@@ -177,18 +195,25 @@ int apps_command(int argc, char *argv[]) {
 		return 2;
 	}
 	free(args);
+	apps_add_state(list, engine_address);
 	if (json) {
 		printf("%s\n", json_object_to_json_string_ext(list,
 			JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED));
 	} else {
-		printf("%-24s %-24s %-20s %s\n", "ID", "NAME", "STORE", "IMAGE");
+		printf("%-24s %-20s %-16s %-12s %-8s %s\n", "ID", "NAME", "STORE",
+			"STATE", "IMAGE", "IMAGE-REF");
 		for (size_t i = 0; i < json_object_array_length(list); i++) {
 			struct json_object *a = json_object_array_get_idx(list, i);
-			printf("%-24s %-24s %-20s %s\n",
+			struct json_object *present =
+				json_object_object_get(a, "image_present");
+			printf("%-24s %-20s %-16s %-12s %-8s %s\n",
 				json_object_get_string(json_object_object_get(a, "id")),
 				json_object_get_string(json_object_object_get(a, "name")),
 				json_object_get_string(json_object_object_get(a, "store")),
-				json_object_get_string(json_object_object_get(a, "image")));
+				json_object_get_string(json_object_object_get(a, "state")),
+				!present ? "?" : json_object_get_boolean(present) ? "yes" :
+				"no", json_object_get_string(json_object_object_get(a,
+				"image")));
 		}
 	}
 	json_object_put(list);

@@ -51,6 +51,11 @@ check purge "$ctl" purge demo --store "$store" "${engine[@]}"
 check purge_removed_image bash -c "! curl -sf --unix-socket '$sock' \
 	http://localhost/v1.41/images/$image/json"
 check purge_kept_data grep -q precious "$store/data/demo/notes.txt"
+apps_field() { # FIELD: the demo app's field in `pocketctl apps --json`
+	"$ctl" apps --store "$store" "${engine[@]}" --json | python3 -c \
+		"import json,sys; print([a for a in json.load(sys.stdin) if a['id']=='demo'][0]['$1'])"
+}
+check apps_shows_image_missing test "$(apps_field image_present)" = False
 
 # A truncated archive is refused before the engine sees it.
 cp "$store/images/demo.tar" "$dir/good.tar"
@@ -65,6 +70,9 @@ check engine_unchanged bash -c "! curl -sf --unix-socket '$sock' \
 cp "$dir/good.tar" "$store/images/demo.tar"
 check load_reloads "$ctl" load demo --store "$store" "${engine[@]}"
 check load_made_image_present image_present
+check apps_shows_image_present test "$(apps_field image_present)" = True
+check apps_state_without_session test \
+	"$(XDG_RUNTIME_DIR=/nonexistent apps_field state)" = "no session"
 check load_again_is_noop bash -c "'$ctl' load demo --store '$store' \
 	${engine[*]} | grep -q 'already in the engine'"
 check data_survived grep -q precious "$store/data/demo/notes.txt"

@@ -601,6 +601,143 @@ static void test_cycles_leave_nothing(void **state) {
 	assert_int_equal(harness_stop(h), 0);
 }
 
+/* The user's override narrows what the manifest asks for; pocketctl info
+ * shows the result. */
+static void test_override_narrows(void **state) {
+	write_app("asks", "Permissions=network,clipboard\nInstances=multi\n", "");
+	struct harness *h = start_session(NULL);
+	char path[512], cmd[2048];
+	// The harness gives the compositor XDG_CONFIG_HOME = its runtime dir.
+	snprintf(path, sizeof(path), "%s/pocketwl/apps", harness_runtime_dir(h));
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s' && printf '[permissions]\\n"
+		"deny = network\\ngranted = clipboard\\n' > '%s/asks.ini'", path,
+		path);
+	assert_int_equal(system(cmd), 0);
+	// Nothing left to consent to: no --yes needed.
+	struct json_object *reply = harness_ipc(h, "{\"command\":\"launch\","
+		"\"app\":\"asks\"}");
+	assert_true(jbool(reply, "ok"));
+	json_object_put(reply);
+	struct json_object *rec = wait_state(h, "asks", "running");
+	assert_string_equal(jstr(rec, "permissions"), "clipboard");
+	snprintf(path, sizeof(path), "/containers/%s/json", jstr(rec, "container"));
+	json_object_put(rec);
+	struct json_object *c = engine_get(path);
+	assert_string_equal(jstr(json_object_object_get(c, "HostConfig"),
+		"NetworkMode"), "none");
+	json_object_put(c);
+	// pocketctl info says the same, from the same files.
+	char *out = run_output("XDG_CONFIG_HOME='%s' '%s' info asks --store '%s' "
+		"--json", harness_runtime_dir(h), getenv("POCKETCTL"), store_path());
+	struct json_object *info = json_tokener_parse(out);
+	free(out);
+	assert_non_null(info);
+	assert_string_equal(jstr(info, "asked"), "clipboard,network");
+	assert_string_equal(jstr(info, "deny"), "network");
+	assert_string_equal(jstr(info, "effective"), "clipboard");
+	assert_string_equal(jstr(info, "needs_consent"), "");
+	json_object_put(info);
+	// In the session, pocketctl apps shows it running, its image there.
+	out = run_output("XDG_RUNTIME_DIR='%s' WAYLAND_DISPLAY='%s' '%s' apps "
+		"--json", harness_runtime_dir(h), harness_display(h),
+		getenv("POCKETCTL"));
+	struct json_object *apps = json_tokener_parse(out);
+	free(out);
+	assert_non_null(apps);
+	bool seen = false;
+	for (size_t i = 0; i < json_object_array_length(apps); i++) {
+		struct json_object *a = json_object_array_get_idx(apps, i);
+		if (!strcmp(jstr(a, "id"), "asks")) {
+			seen = true;
+			assert_string_equal(jstr(a, "state"), "running");
+			assert_true(jbool(a, "image_present"));
+		}
+	}
+	assert_true(seen);
+	json_object_put(apps);
+	// A broken override is refused, naming the file and line.
+	snprintf(cmd, sizeof(cmd), "printf '[permissions]\\nallow = teleport\\n'"
+		" > '%s/pocketwl/apps/asks.ini'", harness_runtime_dir(h));
+	assert_int_equal(system(cmd), 0);
+	reply = harness_ipc(h, "{\"command\":\"launch\",\"app\":\"asks\"}");
+	assert_false(jbool(reply, "ok"));
+	assert_non_null(strstr(jstr(reply, "error"), "asks.ini:2: [permissions] "
+		"allow: unknown permission 'teleport'"));
+	json_object_put(reply);
+	assert_int_equal(harness_stop(h), 0);
+	assert_int_equal(labeled_containers(), 0);
+}
+
+/* A store unplugged while its app runs: the app is stopped, the user is
+ * told, and its data is there when the disk comes back. */
+static void test_store_unplugged_stops_apps(void **state) {
+	char media[300], disk[300], cmd[4096];
+	snprintf(media, sizeof(media), "%s/media", root);
+	snprintf(disk, sizeof(disk), "%s/disk", root);
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s/usb' '%s' && '%s' store init "
+		"'%s' --name USB >/dev/null && mount --bind '%s' '%s/usb'", media,
+		disk, getenv("POCKETCTL"), disk, disk, media);
+	assert_int_equal(system(cmd), 0);
+	char manifest[512];
+	snprintf(manifest, sizeof(manifest), "%s/usb/apps/usbapp.desktop", media);
+	char text[1024];
+	snprintf(text, sizeof(text), "[Desktop Entry]\nName=USB app\n"
+		"[X-Pocket]\nImage=" IMAGE "\nCommand=sh -c \"echo kept > "
+		"$HOME/note.txt; exec pwl-test-client --app-id usbapp\"\n"
+		"Env=ASAN_OPTIONS=detect_leaks=0;PATH=/bin\n");
+	write_file(manifest, text);
+	char config[400];
+	snprintf(config, sizeof(config), "[stores]\nmount-root = %s\n", media);
+	struct harness *h = start_session(config);
+	struct json_object *reply = NULL;
+	for (int i = 0; i < 50; i++) {
+		json_object_put(reply);
+		reply = harness_ipc(h, "{\"command\":\"launch\",\"app\":"
+			"\"usbapp\"}");
+		if (jbool(reply, "ok")) {
+			break;
+		}
+		harness_sleep(h, 100); // the store appears within a second
+	}
+	assert_true(jbool(reply, "ok"));
+	json_object_put(reply);
+	json_object_put(app_window(h, "usbapp"));
+	// Pulled out: the system unmounts it (lazily, it is busy) and removes
+	// the mount point, as udisks does.
+	snprintf(cmd, sizeof(cmd), "umount -l '%s/usb' && rmdir '%s/usb'", media,
+		media);
+	assert_int_equal(system(cmd), 0);
+	struct json_object *rec = wait_state(h, "usbapp", "exited");
+	assert_non_null(strstr(jstr(rec, "error"), "its store"));
+	assert_non_null(strstr(jstr(rec, "error"), "was removed"));
+	json_object_put(rec);
+	assert_true(harness_wait_no_window(h, "usbapp", WAIT_MS));
+	assert_true(wait_labeled_containers(h, 0));
+	char *log = harness_log(h);
+	assert_non_null(strstr(log, "Stopping usbapp: its store"));
+	free(log);
+	// Plugged in again: the store is back, with the app's data.
+	snprintf(cmd, sizeof(cmd), "mkdir '%s/usb' && mount --bind '%s' '%s/usb'",
+		media, disk, media);
+	assert_int_equal(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "grep -q kept '%s/usb/data/usbapp/note.txt'",
+		media);
+	assert_int_equal(system(cmd), 0);
+	for (int i = 0; i < 50; i++) {
+		reply = harness_ipc(h, "{\"command\":\"stores\"}");
+		bool back = strstr(json_object_to_json_string(reply), "usb") != NULL;
+		json_object_put(reply);
+		if (back) {
+			break;
+		}
+		assert_true(i < 49);
+		harness_sleep(h, 100);
+	}
+	assert_int_equal(harness_stop(h), 0);
+	snprintf(cmd, sizeof(cmd), "umount -l '%s/usb'", media);
+	assert_int_equal(system(cmd), 0);
+}
+
 static char *kiosk_status(struct harness *h) {
 	struct json_object *reply = harness_ipc(h, "{\"command\":\"kiosk\"}");
 	assert_true(jbool(reply, "ok"));
@@ -674,6 +811,8 @@ int main(void) {
 		cmocka_unit_test(test_launch_loads_archive),
 		cmocka_unit_test(test_engine_restart),
 		cmocka_unit_test(test_kiosk_restarts_app),
+		cmocka_unit_test(test_override_narrows),
+		cmocka_unit_test(test_store_unplugged_stops_apps),
 		cmocka_unit_test(test_cycles_leave_nothing),
 	};
 	if (getenv("PWL_TEST_FILTER")) {

@@ -178,12 +178,37 @@ static void test_archive_needs_checksum_and_syntax(void **state) {
 	finish(&r);
 }
 
+static void test_localized_names(void **state) {
+	struct result r;
+	parse(&r, "[Desktop Entry]\nName=Editor\nName[de]=Bearbeiter\n"
+		"Name[de_AT]=Editor AT\nName[sr@latin]=Uredjivac\nComment=Edit\n"
+		"Comment[fr]=Modifier\nName[]=x\n[X-Pocket]\nImage=a:1\n");
+	assert_false(r.ok); // Name[] is not a locale
+	assert_true(has(&r.errors, "apps/x.desktop:8: [Desktop Entry] Name[]: "
+		"not a locale"));
+	const struct manifest *m = &r.m;
+	assert_string_equal(manifest_localized(m, "Name", NULL), "Editor");
+	assert_string_equal(manifest_localized(m, "Name", "C"), "Editor");
+	assert_string_equal(manifest_localized(m, "Name", "de_DE.UTF-8"),
+		"Bearbeiter");
+	assert_string_equal(manifest_localized(m, "Name", "de_AT.UTF-8"),
+		"Editor AT");
+	assert_string_equal(manifest_localized(m, "Name", "sr_RS@latin"),
+		"Uredjivac");
+	assert_string_equal(manifest_localized(m, "Name", "fr_FR"), "Editor");
+	assert_string_equal(manifest_localized(m, "Comment", "fr_CA.UTF-8"),
+		"Modifier");
+	assert_string_equal(manifest_localized(m, "Comment", "de"), "Edit");
+	finish(&r);
+}
+
 int main(void) {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_full_manifest),
 		cmocka_unit_test(test_every_error_names_file_and_line),
 		cmocka_unit_test(test_unknown_keys_only_warn),
 		cmocka_unit_test(test_archive_needs_checksum_and_syntax),
+		cmocka_unit_test(test_localized_names),
 	};
 	return cmocka_run_group_tests_name("manifest", tests, NULL, NULL);
 }

@@ -1,0 +1,13 @@
+#ifndef PWL_APPS_STATE_H
+#define PWL_APPS_STATE_H
+
+/* What `pocketctl apps` adds to a store's listing: each app's state in the
+ * running session ("running", "loading"... or "stopped") and whether the
+ * engine has its image (true, false, or unknown without an engine). */
+#include <json-c/json.h>
+
+/** Fills "state" and "image_present" of every {"id", "image"} in `list`.
+ * `engine_address` may be NULL: then the session's engine, if any. */
+void apps_add_state(struct json_object *list, const char *engine_address);
+
+#endif
