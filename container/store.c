@@ -103,9 +103,16 @@ static void load_app(struct pocket_store *s, const char *dir,
 		const char *file) {
 	size_t n = strlen(file);
 	char id[80];
-	snprintf(id, sizeof(id), "%.*s", (int)(n - 8), file);
+	int id_len = snprintf(id, sizeof(id), "%.*s", (int)(n - 8), file);
+	if (id_len < 0 || (size_t)id_len >= sizeof(id)) {
+		id[0] = '\0'; // too long for an id: reported as invalid below
+	}
 	char path[4096];
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	int path_len = snprintf(path, sizeof(path), "%s/%s", dir, file);
+	if (path_len < 0 || (size_t)path_len >= sizeof(path)) {
+		manifest_messages_add(&s->errors, "%s/...: path too long", dir);
+		return;
+	}
 	if (!store_valid_id(id)) {
 		manifest_messages_add(&s->errors, "%s: '%s' is not an app id (letters, digits, "
 			"'.', '_', '-'; at most 64)", path, id);

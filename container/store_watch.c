@@ -39,7 +39,10 @@ struct store_watch {
 
 static bool is_store(const char *dir) {
 	char path[4200];
-	snprintf(path, sizeof(path), "%s/pocket-store.ini", dir);
+	int n = snprintf(path, sizeof(path), "%s/pocket-store.ini", dir);
+	if (n < 0 || (size_t)n >= sizeof(path)) {
+		return false;
+	}
 	struct stat st;
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }

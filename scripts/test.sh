@@ -27,6 +27,21 @@ passed=$(grep -cE '^\[       OK \]' "$log")
 # cmocka names a failed test twice (where it fails and in its summary).
 failed=$(grep -E '^\[  FAILED  \] [a-z0-9_]+$' "$log" | sort -u | wc -l)
 
+# An optimized build warns about more (format truncation at -O3): users
+# build that way, so it must be warning-free too.
+reldir=${RELEASE_BUILDDIR:-build-release}
+if { [ -d "$reldir" ] || meson setup "$reldir" -Dbuildtype=release \
+		-Dtests=false >/dev/null; } && ninja -C "$reldir" > "$reldir.log" 2>&1
+then
+	echo "release build: OK"
+	passed=$((passed + 1))
+else
+	echo "release build: FAILED"
+	grep -E 'error' "$reldir.log" | head -n 20
+	failed=$((failed + 1))
+	status=1
+fi
+
 # libFuzzer on what comes from outside (engine answers, store manifests),
 # for a bounded time each.
 fuzz_seconds=${FUZZ_SECONDS:-30}

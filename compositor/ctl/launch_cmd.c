@@ -317,9 +317,9 @@ static int ps_command(int argc, char *argv[]) {
 			if (json_object_object_get(a, "uptime")) {
 				format_uptime(num(a, "uptime"), uptime, sizeof(uptime));
 			}
-			if (str(a, "container")) {
-				snprintf(container, sizeof(container), "%s",
-					str(a, "container"));
+			const char *id = str(a, "container");
+			if (id) {
+				snprintf(container, sizeof(container), "%.12s", id);
 			}
 			printf("%-22s %-24s %-12s %-18s %-8s %lld\n", str(a, "app"),
 				str(a, "instance") ? str(a, "instance") : "-", container,
@@ -455,8 +455,11 @@ static bool find_store(int argc, char *argv[], const char *app, char *out,
 	for (size_t i = 0; !found && i < json_object_array_length(list); i++) {
 		const char *path = str(json_object_array_get_idx(list, i), "path");
 		char file[4200];
-		snprintf(file, sizeof(file), "%s/apps/%s.desktop", path, app);
-		if (path && access(file, R_OK) == 0) {
+		if (!path || snprintf(file, sizeof(file), "%s/apps/%s.desktop", path,
+				app) >= (int)sizeof(file)) {
+			continue;
+		}
+		if (access(file, R_OK) == 0) {
 			snprintf(out, out_len, "%s", path);
 			found = true;
 		}

@@ -88,7 +88,7 @@ static bool copy_png(const char *from, const char *to, char *error,
 		ok = false;
 	}
 	if (!ok) {
-		snprintf(error, len, "cannot write %s", to);
+		snprintf(error, len, "cannot write %.400s", to);
 	}
 	return ok;
 }

@@ -50,7 +50,7 @@ static long turn_until(struct wl_event_loop *loop, int *counter, int value) {
 }
 
 static void write_store(const char *dir) {
-	char path[512];
+	char path[1024];
 	snprintf(path, sizeof(path), "%s/pocket-store.ini", dir);
 	FILE *f = fopen(path, "w");
 	assert_non_null(f);
