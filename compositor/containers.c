@@ -317,6 +317,10 @@ struct engine *containers_engine(struct pwl_containers *c) {
 	return c && c->state == LINK_CONNECTED ? c->engine : NULL;
 }
 
+struct engine *containers_engine_any(struct pwl_containers *c) {
+	return c ? c->engine : NULL;
+}
+
 const char *containers_error(struct pwl_containers *c) {
 	return c ? c->error : "no container support";
 }

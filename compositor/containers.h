@@ -19,6 +19,9 @@ void containers_destroy(struct pwl_containers *containers); // accepts NULL
 
 /** The connected engine, or NULL while there is none. */
 struct engine *containers_engine(struct pwl_containers *containers);
+/** The engine even while its event stream is lost: for stopping and
+ * removing, which are worth trying whether or not it is back. */
+struct engine *containers_engine_any(struct pwl_containers *containers);
 /** Why there is no engine ("" while looking for the first time). */
 const char *containers_error(struct pwl_containers *containers);
 /** This session's io.pocketwl.session label value. */

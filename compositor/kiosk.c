@@ -223,9 +223,14 @@ bool kiosk_view_box(struct pwl_kiosk *kiosk, struct pwl_view *view,
 		*box = *all;
 		return true;
 	}
+	// The primary is the leftmost (then topmost) output of the layout.
 	struct pwl_output *first = NULL, *output;
 	wl_list_for_each(output, &server->outputs, link) {
-		first = output; // the list is newest first: the last is the first
+		if (!first || output->box.x < first->box.x ||
+				(output->box.x == first->box.x &&
+				output->box.y < first->box.y)) {
+			first = output;
+		}
 	}
 	if (!first) {
 		return false;

@@ -199,7 +199,7 @@ static void handle_removed(void *data, const struct engine_response *res) {
 }
 
 static void remove_container(struct pwl_server *server, const char *id) {
-	struct engine *engine = containers_engine(server->containers);
+	struct engine *engine = containers_engine_any(server->containers);
 	char err[256];
 	if (engine && !engine_container_op(engine, "remove", id, handle_removed,
 			NULL, err, sizeof(err))) {
@@ -269,7 +269,7 @@ static void container_ended(struct pwl_launch *launch, int exit_code) {
 	drop_app(launch);
 	// Its last words, for `pocketctl logs`, then the container goes.
 	char err[256];
-	struct engine *engine = engine_of(launch);
+	struct engine *engine = containers_engine_any(launch->server->containers);
 	if (engine && launch->container_id[0]) {
 		launch->request = engine_container_op(engine, "logs",
 			launch->container_id, handle_final_logs, launch, err, sizeof(err));
@@ -697,7 +697,8 @@ static void handle_stopped(void *data, const struct engine_response *res) {
 	// Stopped; its exit status from /wait, which answers at once now (the
 	// die event may come later, or never at exit).
 	char err[256];
-	launch->request = engine_container_op(engine_of(launch), "wait",
+	launch->request = engine_container_op(
+		containers_engine_any(launch->server->containers), "wait",
 		launch->container_id, handle_stopped_wait, launch, err, sizeof(err));
 	if (!launch->request) {
 		container_ended(launch, -1);
@@ -708,8 +709,9 @@ void launch_stop(struct pwl_launch *launch) {
 	if (!launch_active(launch) || launch->state == PWL_LAUNCH_STOPPING) {
 		return;
 	}
+	struct engine *engine = containers_engine_any(launch->server->containers);
 	if (launch->state != PWL_LAUNCH_RUNNING || !launch->container_id[0] ||
-			!engine_of(launch)) {
+			!engine) {
 		// Not started yet: cancelling is enough.
 		if (launch->ensure) {
 			image_ensure_cancel(launch->ensure);
@@ -731,7 +733,7 @@ void launch_stop(struct pwl_launch *launch) {
 	}
 	char err[256];
 	set_state(launch, PWL_LAUNCH_STOPPING);
-	launch->request = engine_container_stop(engine_of(launch),
+	launch->request = engine_container_stop(engine,
 		launch->container_id, launch->server->config->containers.stop_timeout_s,
 		handle_stopped, launch, err, sizeof(err));
 	if (!launch->request) {

@@ -753,6 +753,55 @@ static bool is_fullscreen_undecorated(struct json_object *w) {
 		jint(w, "geometry.width") == 1280 && jint(w, "geometry.height") == 720;
 }
 
+static bool spans_two_outputs(struct json_object *w) {
+	return jbool(w, "fullscreen") && jint(w, "geometry.width") == 2560 &&
+		jint(w, "geometry.height") == 720;
+}
+
+/* Two outputs: one window over both (span), or the app on the first and
+ * the same picture on the second (mirror). */
+static void test_kiosk_two_outputs(void **state) {
+	write_app("demo", "", "--color ff00c000");
+	for (int mode = 0; mode < 2; mode++) {
+		char config[2048];
+		snprintf(config, sizeof(config), "[stores]\npath = %s\n"
+			"[containers]\nengine = %s\n[kiosk]\napp = demo\n"
+			"outputs = %s\n", store_path(), getenv("ENGINE_ADDRESS"),
+			mode ? "mirror" : "span");
+		struct harness_options o = { .config = config, .outputs = 2 };
+		struct harness *h = harness_start(&o);
+		assert_non_null(h);
+		struct json_object *w = harness_wait_window_where(h, "demo",
+			mode ? is_fullscreen_undecorated : spans_two_outputs, WAIT_MS);
+		if (!w) {
+			struct json_object *all = harness_ipc(h, "{\"command\":"
+				"\"windows\"}");
+			fail_msg("%s: no window as expected: %s", mode ? "mirror" :
+				"span", json_object_to_json_string(all));
+		}
+		json_object_put(w);
+		// Both outputs show the app's colour.
+		for (int out = 0; out < 2; out++) {
+			bool green = false;
+			for (int i = 0; i < 50 && !green; i++) {
+				struct image img;
+				assert_true(harness_screenshot(h, out, &img));
+				green = image_rgb(&img, 640, 360) == 0x00c000;
+				image_finish(&img);
+				if (!green) {
+					harness_sleep(h, 100);
+				}
+			}
+			if (!green) {
+				fail_msg("output %d does not show the kiosk app (%s)", out,
+					mode ? "mirror" : "span");
+			}
+		}
+		assert_int_equal(harness_stop(h), 0);
+	}
+	assert_int_equal(labeled_containers(), 0);
+}
+
 static void test_kiosk_restarts_app(void **state) {
 	write_app("demo", "", "--color ff00c000");
 	struct harness *h = start_session("[kiosk]\napp = demo\n");
@@ -792,6 +841,15 @@ static void test_kiosk_restarts_app(void **state) {
 	assert_non_null(strstr(log, "starting it again in 1000 ms"));
 	free(log);
 
+	// The engine restarts under it (Docker takes its containers along):
+	// the app is up again, fullscreen.
+	assert_int_equal(system(getenv("ENGINE_RESTART")), 0);
+	w = harness_wait_window_where(h, "demo", is_fullscreen_undecorated,
+		30000);
+	assert_non_null(w);
+	json_object_put(w);
+	assert_true(harness_wait_pixel(h, 640, 360, 0x00c000, 30000));
+
 	// The admin combo ends the kiosk session, cleanly.
 	harness_key(h, "Control,Mod1,Shift", KEY_ESC);
 	for (int i = 0; i < 100 && harness_compositor_alive(h); i++) {
@@ -811,6 +869,7 @@ int main(void) {
 		cmocka_unit_test(test_launch_loads_archive),
 		cmocka_unit_test(test_engine_restart),
 		cmocka_unit_test(test_kiosk_restarts_app),
+		cmocka_unit_test(test_kiosk_two_outputs),
 		cmocka_unit_test(test_override_narrows),
 		cmocka_unit_test(test_store_unplugged_stops_apps),
 		cmocka_unit_test(test_cycles_leave_nothing),
