@@ -175,6 +175,7 @@ static bool parse_action(const char *value, enum pwl_action *action,
 		{ "fullscreen", PWL_ACTION_FULLSCREEN },
 		{ "maximize", PWL_ACTION_MAXIMIZE },
 		{ "focus-next", PWL_ACTION_FOCUS_NEXT },
+		{ "menu", PWL_ACTION_MENU },
 	};
 	*arg = NULL;
 	if (!strncmp(value, "spawn ", 6)) {

@@ -14,6 +14,7 @@ enum pwl_action {
 	PWL_ACTION_FULLSCREEN,
 	PWL_ACTION_MAXIMIZE,
 	PWL_ACTION_FOCUS_NEXT,
+	PWL_ACTION_MENU, // the shell's launcher (zpocket_shell_v1.menu)
 };
 
 struct pwl_keybinding {

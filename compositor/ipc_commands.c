@@ -512,6 +512,7 @@ static const struct command commands[] = {
 	{ "logs", ipc_cmd_logs },
 	{ "engine", ipc_cmd_engine },
 	{ "kiosk", ipc_cmd_kiosk },
+	{ "menu", ipc_cmd_menu },
 };
 
 struct json_object *ipc_run_command(struct pwl_server *server,

@@ -9,6 +9,7 @@
 #include "kiosk.h"
 #include "config.h"
 #include "launch.h"
+#include "pocket_shell.h"
 #include "server.h"
 
 static const char *arg_string(struct json_object *request, const char *key) {
@@ -131,4 +132,11 @@ struct json_object *ipc_cmd_kiosk(struct pwl_server *server,
 	json_object_object_add(obj, "status",
 		json_object_new_string(kiosk_status(server->kiosk)));
 	return ok_with("kiosk", obj);
+}
+
+struct json_object *ipc_cmd_menu(struct pwl_server *server,
+		struct json_object *request) {
+	(void)request;
+	pocket_shell_menu(server->pocket_shell);
+	return ok_with("menu", json_object_new_boolean(true));
 }

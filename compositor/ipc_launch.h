@@ -20,4 +20,8 @@ struct json_object *ipc_cmd_engine(struct pwl_server *server,
 struct json_object *ipc_cmd_kiosk(struct pwl_server *server,
 	struct json_object *request);
 
+/** Opens or closes the shell's launcher (as the Super key does). */
+struct json_object *ipc_cmd_menu(struct pwl_server *server,
+	struct json_object *request);
+
 #endif

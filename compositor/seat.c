@@ -20,6 +20,7 @@
 
 #include "config.h"
 #include "kiosk.h"
+#include "pocket_shell.h"
 #include "output.h"
 #include "server.h"
 #include "spawn.h"
@@ -34,6 +35,7 @@ struct pwl_keyboard {
 	 * so that the client never sees half a key stroke. */
 	uint32_t consumed[8];
 	size_t consumed_len;
+	bool super_alone; // Super is down and nothing else was pressed since
 
 	struct wl_listener key;
 	struct wl_listener modifiers;
@@ -93,6 +95,9 @@ static void run_action(struct pwl_seat *seat, struct pwl_keybinding *binding) {
 		if (view) {
 			view_set_maximized(view, !view->maximized);
 		}
+		break;
+	case PWL_ACTION_MENU:
+		pocket_shell_menu(seat->server->pocket_shell);
 		break;
 	case PWL_ACTION_FOCUS_NEXT:
 		view = next_view(seat);
@@ -162,6 +167,24 @@ static bool handle_binding(struct pwl_keyboard *keyboard, uint32_t keycode) {
 	return false;
 }
 
+/* True when this event releases a Super key that went down with no other
+ * key pressed since (a tap, not part of a combination). */
+static bool super_tapped(struct pwl_keyboard *keyboard,
+		const struct wlr_event_keyboard_key *event) {
+	const xkb_keysym_t *syms;
+	int n = xkb_state_key_get_syms(keyboard->device->keyboard->xkb_state,
+		event->keycode + 8, &syms);
+	bool super = n > 0 && (syms[0] == XKB_KEY_Super_L ||
+		syms[0] == XKB_KEY_Super_R);
+	if (event->state == WL_KEYBOARD_KEY_STATE_PRESSED) {
+		keyboard->super_alone = super;
+		return false;
+	}
+	bool tapped = super && keyboard->super_alone;
+	keyboard->super_alone = false;
+	return tapped && !keyboard->seat->server->kiosk;
+}
+
 static void keyboard_handle_key(struct wl_listener *listener, void *data) {
 	struct pwl_keyboard *keyboard = wl_container_of(listener, keyboard, key);
 	struct pwl_seat *seat = keyboard->seat;
@@ -169,6 +192,10 @@ static void keyboard_handle_key(struct wl_listener *listener, void *data) {
 
 	wlr_idle_notify_activity(seat->server->idle, seat->wlr_seat);
 	bool handled = false;
+	if (super_tapped(keyboard, event)) {
+		// Super pressed and released alone: the shell's launcher.
+		pocket_shell_menu(seat->server->pocket_shell);
+	}
 	if (event->state == WL_KEYBOARD_KEY_STATE_PRESSED) {
 		handled = handle_binding(keyboard, event->keycode);
 		if (handled && keyboard->consumed_len <

@@ -55,6 +55,8 @@
 #include "stores.h"
 #include "containers.h"
 #include "kiosk.h"
+#include "panel_proc.h"
+#include "pocket_shell.h"
 #include "text.h"
 #include "view.h"
 #include "xdg_shell.h"
@@ -77,8 +79,10 @@ static int handle_sigchld(int signal, void *data) {
 	// Reap every child we spawned so none lingers as a zombie; an app
 	// instance ends with its process.
 	pid_t pid;
-	while ((pid = waitpid(-1, NULL, WNOHANG)) > 0) {
+	int status;
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 		apps_handle_child_exit(server, pid);
+		panel_proc_child_exit(server->panel, pid, status);
 	}
 	return 0;
 }
@@ -301,7 +305,7 @@ static void run_startup_commands(struct pwl_server *server) {
 		spawn_shell(config->startup[i]);
 	}
 	if (config->panel_command && !config->kiosk.app) {
-		spawn_shell(config->panel_command);
+		server->panel = panel_proc_create(server, config->panel_command);
 	}
 }
 
@@ -330,6 +334,8 @@ bool server_start(struct pwl_server *server) {
 		return false;
 	}
 	server->containers = containers_create(server);
+	// After the stores: it lists their apps to every shell that binds.
+	server->pocket_shell = pocket_shell_create(server);
 	if (server->config->kiosk.app) {
 		server->kiosk = kiosk_create(server, server->config->kiosk.app);
 		if (!server->kiosk) {
@@ -344,6 +350,8 @@ bool server_start(struct pwl_server *server) {
 
 void server_finish(struct pwl_server *server) {
 	// No restarts while the session ends.
+	panel_proc_destroy(server->panel);
+	server->panel = NULL;
 	kiosk_destroy(server->kiosk);
 	server->kiosk = NULL;
 	// App containers first, while everything they use still exists: this
@@ -357,6 +365,8 @@ void server_finish(struct pwl_server *server) {
 	stores_destroy(server->stores);
 	server->stores = NULL;
 	wl_display_destroy_clients(server->display);
+	pocket_shell_destroy(server->pocket_shell);
+	server->pocket_shell = NULL;
 	ipc_destroy(server->ipc);
 	server->ipc = NULL;
 	if (server->sigterm) {

@@ -12,6 +12,8 @@ struct pwl_xwayland;
 struct pwl_stores;
 struct pwl_containers;
 struct pwl_kiosk;
+struct pwl_pocket_shell;
+struct pwl_panel_proc;
 struct pwl_view;
 
 /* Scene layers, bottom to top. Fullscreen views sit above the top layer so
@@ -64,6 +66,8 @@ struct pwl_server {
 	struct pwl_stores *stores;
 	struct pwl_containers *containers;
 	struct pwl_kiosk *kiosk; // NULL unless in kiosk mode
+	struct pwl_pocket_shell *pocket_shell;
+	struct pwl_panel_proc *panel; // NULL without [panel] command
 	char *ipc_path;
 
 	struct wl_list outputs; // pwl_output.link

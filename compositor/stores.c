@@ -10,6 +10,7 @@
 #include "config.h"
 #include "ipc.h"
 #include "launch.h"
+#include "pocket_shell.h"
 #include "server.h"
 #include "store_watch.h"
 
@@ -41,6 +42,7 @@ static void handle_added(void *data, const char *path) {
 		stores->mounted[stores->nmounted++] = copy;
 		wlr_log(WLR_INFO, "Pocket store plugged in: %s", path);
 		notify(stores, "store-added", path);
+		pocket_shell_stores_changed(stores->server->pocket_shell, path, true);
 	}
 }
 
@@ -55,6 +57,8 @@ static void handle_removed(void *data, const char *path) {
 			// Its apps' data is on that disk: stop them before they
 			// write to a store that is gone.
 			launches_store_removed(stores->server, path);
+			pocket_shell_stores_changed(stores->server->pocket_shell, path,
+				false);
 			return;
 		}
 	}

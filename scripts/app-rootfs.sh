@@ -29,8 +29,14 @@ for prog in "$@"; do
 		continue
 	fi
 	path=$(command -v "$prog")
+	# Programs go to /usr/local/bin, whatever their host path: a host path
+	# under /tmp would be hidden by the container's tmpfs /tmp.
+	name=$(basename "$path")
 	copy_with_libs "$path"
-	ln -sf "$path" "$root/bin/$(basename "$path")" 2>/dev/null || true
+	rm -f "$root$path"
+	mkdir -p "$root/usr/local/bin"
+	cp -L "$path" "$root/usr/local/bin/$name"
+	ln -sf "/usr/local/bin/$name" "$root/bin/$name"
 done
 busybox=$(command -v busybox)
 cp "$busybox" "$root/bin/busybox"

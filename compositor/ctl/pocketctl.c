@@ -44,6 +44,7 @@ static void usage(FILE *f) {
 		"  info APP [--store DIR] [--json]\n"
 		"                         the app's permissions: asked, your\n"
 		"                         override, effective\n"
+		"  menu                   open or close the panel's launcher\n"
 		"  quit                   end the session\n"
 		"  version                show the compositor's version\n"
 		"  raw JSON               send a request as it is, print the reply\n"
@@ -143,6 +144,7 @@ static struct json_object *build_request(int argc, char *argv[]) {
 	if (!strcmp(cmd, "windows") || !strcmp(cmd, "outputs") ||
 			!strcmp(cmd, "instances") ||
 			!strcmp(cmd, "quit") || !strcmp(cmd, "version") ||
+			!strcmp(cmd, "menu") ||
 			!strcmp(cmd, "seat")) {
 		json_object_object_add(req, "command", json_object_new_string(cmd));
 		return req;

@@ -1,0 +1,509 @@
+#include "pocket_shell.h"
+
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <wayland-server-core.h>
+#include <wlr/util/log.h>
+
+#include "app.h"
+#include "config.h"
+#include "containers.h"
+#include "engine.h"
+#include "engine_ops.h"
+#include "launch.h"
+#include "manifest.h"
+#include "overrides.h"
+#include "pocket-shell-unstable-v1-protocol.h"
+#include "server.h"
+#include "store.h"
+#include "stores.h"
+
+#define MAX_CATALOG 512
+
+/* What the shell was last told about one app. */
+struct catalog_app {
+	char id[80];
+	char store_path[4096];
+};
+
+struct pwl_pocket_shell {
+	struct pwl_server *server;
+	struct wl_global *global;
+	struct wl_list resources; // wl_resource links
+	struct wl_listener launch_changed;
+	struct catalog_app *catalog;
+	size_t catalog_len;
+};
+
+static struct pwl_pocket_shell *shell_of(struct wl_resource *resource) {
+	return wl_resource_get_user_data(resource);
+}
+
+/* ---- what is sent ---- */
+
+static enum zpocket_shell_v1_state state_of(struct pwl_launch *launch) {
+	if (!launch) {
+		return ZPOCKET_SHELL_V1_STATE_STOPPED;
+	}
+	switch (launch->state) {
+	case PWL_LAUNCH_WAITING:
+		return ZPOCKET_SHELL_V1_STATE_WAITING;
+	case PWL_LAUNCH_LOADING:
+		return ZPOCKET_SHELL_V1_STATE_LOADING;
+	case PWL_LAUNCH_STARTING:
+		return ZPOCKET_SHELL_V1_STATE_STARTING;
+	case PWL_LAUNCH_RUNNING:
+		return ZPOCKET_SHELL_V1_STATE_RUNNING;
+	case PWL_LAUNCH_STOPPING:
+		return ZPOCKET_SHELL_V1_STATE_STOPPING;
+	case PWL_LAUNCH_EXITED:
+		return launch->error[0] ? ZPOCKET_SHELL_V1_STATE_FAILED :
+			ZPOCKET_SHELL_V1_STATE_STOPPED;
+	case PWL_LAUNCH_FAILED:
+		return ZPOCKET_SHELL_V1_STATE_FAILED;
+	}
+	return ZPOCKET_SHELL_V1_STATE_STOPPED;
+}
+
+static void send_state(struct wl_resource *resource, const char *app_id,
+		struct pwl_launch *launch, const char *message) {
+	uint32_t progress = 0;
+	if (launch && launch->state == PWL_LAUNCH_LOADING &&
+			launch->progress_total > 0) {
+		progress = (uint32_t)(launch->progress_done * 1000 /
+			launch->progress_total);
+	}
+	zpocket_shell_v1_send_state(resource, app_id, state_of(launch), progress,
+		launch && launch->ready && launch_active(launch),
+		launch ? (uint32_t)launch->windows : 0,
+		message ? message : launch ? launch->error : "");
+}
+
+/* The best icon: icons/<Icon>.png, else icons/<Icon>-<size>.png of the
+ * largest size, else Icon as a path inside the store. */
+static void icon_path(const char *store, const struct manifest *m, char *out,
+		size_t out_len) {
+	out[0] = '\0';
+	if (!m->icon) {
+		return;
+	}
+	char path[4400];
+	struct stat st;
+	if (strchr(m->icon, '/')) {
+		snprintf(path, sizeof(path), "%s/%s", store, m->icon);
+		if (stat(path, &st) == 0) {
+			snprintf(out, out_len, "%s", path);
+		}
+		return;
+	}
+	static const int sizes[] = { 256, 128, 96, 64, 48, 32 };
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		snprintf(path, sizeof(path), "%s/icons/%s-%d.png", store, m->icon,
+			sizes[i]);
+		if (stat(path, &st) == 0) {
+			snprintf(out, out_len, "%s", path);
+			return;
+		}
+	}
+	snprintf(path, sizeof(path), "%s/icons/%s.png", store, m->icon);
+	if (stat(path, &st) == 0) {
+		snprintf(out, out_len, "%s", path);
+	}
+}
+
+static void send_app(struct wl_resource *resource, const char *store_path,
+		const char *store_name, const struct manifest *m) {
+	struct app_override ov;
+	struct manifest_messages errors = { 0 };
+	override_load(m->id, &ov, &errors);
+	manifest_messages_finish(&errors);
+	char perms[128], consent[128], icon[4096];
+	permissions_to_text(override_effective(m->permissions, &ov), perms,
+		sizeof(perms));
+	permissions_to_text(override_needs_consent(m->permissions, &ov), consent,
+		sizeof(consent));
+	icon_path(store_path, m, icon, sizeof(icon));
+	const char *locale = manifest_user_locale();
+	const char *comment = manifest_localized(m, "Comment", locale);
+	zpocket_shell_v1_send_app(resource, m->id,
+		manifest_localized(m, "Name", locale), comment ? comment : "", icon,
+		store_name, perms, consent);
+}
+
+/* Every store the session knows, loaded now (they are small files). */
+typedef void (*store_fn)(void *data, struct pocket_store *store,
+	bool mounted);
+
+static void for_each_store(struct pwl_server *server, store_fn fn,
+		void *data) {
+	if (!server->stores) {
+		return;
+	}
+	struct json_object *list = stores_json(server->stores);
+	for (size_t i = 0; i < json_object_array_length(list); i++) {
+		struct json_object *s = json_object_array_get_idx(list, i);
+		const char *path = json_object_get_string(
+			json_object_object_get(s, "path"));
+		bool mounted = !strcmp(json_object_get_string(
+			json_object_object_get(s, "source")), "mounted");
+		struct pocket_store store;
+		if (store_load(&store, path)) {
+			fn(data, &store, mounted);
+		}
+		store_finish(&store);
+	}
+	json_object_put(list);
+}
+
+struct send_all {
+	struct pwl_pocket_shell *shell;
+	struct wl_resource *resource;
+};
+
+static void send_store(void *data, struct pocket_store *store, bool mounted) {
+	struct send_all *s = data;
+	zpocket_shell_v1_send_store(s->resource, store->path, store->name, 1,
+		mounted);
+	for (size_t i = 0; i < store->apps_len; i++) {
+		const struct manifest *m = &store->apps[i];
+		send_app(s->resource, store->path, store->name, m);
+		send_state(s->resource, m->id, launch_find(s->shell->server, m->id),
+			NULL);
+	}
+}
+
+static void send_everything(struct pwl_pocket_shell *shell,
+		struct wl_resource *resource) {
+	struct send_all s = { shell, resource };
+	for_each_store(shell->server, send_store, &s);
+	zpocket_shell_v1_send_done(resource);
+}
+
+/* ---- the catalog, kept to tell shells what went away ---- */
+
+struct collect {
+	struct catalog_app *apps;
+	size_t len;
+};
+
+static void collect_store(void *data, struct pocket_store *store,
+		bool mounted) {
+	struct collect *c = data;
+	for (size_t i = 0; i < store->apps_len && c->len < MAX_CATALOG; i++) {
+		bool seen = false;
+		for (size_t k = 0; k < c->len; k++) {
+			seen |= !strcmp(c->apps[k].id, store->apps[i].id);
+		}
+		if (!seen) {
+			snprintf(c->apps[c->len].id, sizeof(c->apps[0].id), "%s",
+				store->apps[i].id);
+			snprintf(c->apps[c->len].store_path,
+				sizeof(c->apps[0].store_path), "%s", store->path);
+			c->len++;
+		}
+	}
+}
+
+static void refresh_catalog(struct pwl_pocket_shell *shell, bool notify) {
+	struct collect c = { calloc(MAX_CATALOG, sizeof(*c.apps)), 0 };
+	if (!c.apps) {
+		return;
+	}
+	for_each_store(shell->server, collect_store, &c);
+	if (notify) {
+		for (size_t i = 0; i < shell->catalog_len; i++) {
+			bool still = false;
+			for (size_t k = 0; k < c.len; k++) {
+				still |= !strcmp(shell->catalog[i].id, c.apps[k].id);
+			}
+			struct wl_resource *resource;
+			wl_resource_for_each(resource, &shell->resources) {
+				if (!still) {
+					zpocket_shell_v1_send_app_removed(resource,
+						shell->catalog[i].id);
+				}
+			}
+		}
+	}
+	free(shell->catalog);
+	shell->catalog = c.apps;
+	shell->catalog_len = c.len;
+}
+
+void pocket_shell_stores_changed(struct pwl_pocket_shell *shell,
+		const char *path, bool present) {
+	if (!shell) {
+		return;
+	}
+	refresh_catalog(shell, true);
+	struct wl_resource *resource;
+	wl_resource_for_each(resource, &shell->resources) {
+		if (!present) {
+			zpocket_shell_v1_send_store(resource, path, "", 0, 1);
+		}
+		send_everything(shell, resource);
+	}
+}
+
+static void handle_launch_changed(struct wl_listener *listener, void *data) {
+	struct pwl_pocket_shell *shell = wl_container_of(listener, shell,
+		launch_changed);
+	struct pwl_launch *launch = data;
+	struct wl_resource *resource;
+	wl_resource_for_each(resource, &shell->resources) {
+		send_state(resource, launch->app_id, launch, NULL);
+		zpocket_shell_v1_send_done(resource);
+	}
+}
+
+/* ---- requests ---- */
+
+static void broadcast_state(struct pwl_pocket_shell *shell, const char *app_id,
+		const char *message) {
+	struct wl_resource *resource;
+	wl_resource_for_each(resource, &shell->resources) {
+		send_state(resource, app_id, launch_find(shell->server, app_id),
+			message);
+		zpocket_shell_v1_send_done(resource);
+	}
+}
+
+static bool find_manifest(struct pwl_pocket_shell *shell, const char *app_id,
+		struct manifest *m, char *store, size_t store_len) {
+	if (!store_valid_id(app_id) || !stores_find_app(shell->server->stores,
+			app_id, store, store_len)) {
+		return false;
+	}
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/apps/%s.desktop", store, app_id);
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		return false;
+	}
+	struct manifest_messages errors = { 0 }, warnings = { 0 };
+	bool ok = manifest_parse(m, f, path, app_id, &errors, &warnings);
+	fclose(f);
+	manifest_messages_finish(&errors);
+	manifest_messages_finish(&warnings);
+	if (!ok) {
+		manifest_finish(m);
+	}
+	return ok;
+}
+
+/* Consent "always" and "deny" are the user's word: kept in the override. */
+static void record_consent(struct pwl_pocket_shell *shell, const char *app_id,
+		bool allow) {
+	struct manifest m = { 0 };
+	char store[4096];
+	if (!find_manifest(shell, app_id, &m, store, sizeof(store))) {
+		return;
+	}
+	struct app_override ov;
+	struct manifest_messages errors = { 0 };
+	if (override_load(app_id, &ov, &errors)) {
+		uint32_t needs = override_needs_consent(m.permissions, &ov);
+		if (allow) {
+			ov.granted |= needs;
+		} else {
+			ov.deny |= needs;
+		}
+		char err[512];
+		if (!override_save(app_id, &ov, err, sizeof(err))) {
+			wlr_log(WLR_ERROR, "pocket-shell: %s", err);
+		}
+	}
+	manifest_messages_finish(&errors);
+	manifest_finish(&m);
+}
+
+static void resend_app(struct pwl_pocket_shell *shell, const char *app_id) {
+	struct manifest m = { 0 };
+	char store[4096];
+	if (!find_manifest(shell, app_id, &m, store, sizeof(store))) {
+		return;
+	}
+	struct pocket_store s = { 0 };
+	bool named = store_load(&s, store);
+	struct wl_resource *resource;
+	wl_resource_for_each(resource, &shell->resources) {
+		send_app(resource, store, named ? s.name : "", &m);
+	}
+	store_finish(&s);
+	manifest_finish(&m);
+}
+
+static void handle_launch(struct wl_client *client,
+		struct wl_resource *resource, const char *app_id, uint32_t consent) {
+	struct pwl_pocket_shell *shell = shell_of(resource);
+	if (consent > ZPOCKET_SHELL_V1_CONSENT_ALWAYS) {
+		wl_resource_post_error(resource, 0, "unknown consent %u", consent);
+		return;
+	}
+	if (consent == ZPOCKET_SHELL_V1_CONSENT_ALWAYS) {
+		record_consent(shell, app_id, true);
+		resend_app(shell, app_id);
+	}
+	struct pwl_launch_options options = {
+		.consent = consent != ZPOCKET_SHELL_V1_CONSENT_NONE,
+	};
+	char error[1024];
+	if (!launch_app(shell->server, app_id, &options, error, sizeof(error))) {
+		// Not even started (consent needed, app gone...): say why.
+		resend_app(shell, app_id);
+		broadcast_state(shell, app_id, error);
+	}
+}
+
+static void handle_deny(struct wl_client *client,
+		struct wl_resource *resource, const char *app_id) {
+	struct pwl_pocket_shell *shell = shell_of(resource);
+	record_consent(shell, app_id, false);
+	resend_app(shell, app_id);
+	broadcast_state(shell, app_id, NULL);
+}
+
+static void handle_stop(struct wl_client *client,
+		struct wl_resource *resource, const char *app_id) {
+	struct pwl_pocket_shell *shell = shell_of(resource);
+	struct pwl_launch *launch, *tmp;
+	wl_list_for_each_safe(launch, tmp, &shell->server->launches, link) {
+		if (!strcmp(launch->app_id, app_id) && launch_active(launch)) {
+			launch_stop(launch);
+		}
+	}
+}
+
+struct purge {
+	struct pwl_pocket_shell *shell;
+	char app_id[80];
+};
+
+static void handle_purged(void *data, const struct engine_response *res) {
+	struct purge *p = data;
+	char message[600] = "";
+	if (res->error && res->status != 404) {
+		snprintf(message, sizeof(message), "cannot remove the image: %s",
+			res->error);
+	}
+	if (p->shell) {
+		broadcast_state(p->shell, p->app_id, message);
+	}
+	free(p);
+}
+
+static void handle_purge(struct wl_client *client,
+		struct wl_resource *resource, const char *app_id) {
+	struct pwl_pocket_shell *shell = shell_of(resource);
+	struct pwl_launch *launch = launch_find(shell->server, app_id);
+	if (launch && launch_active(launch)) {
+		broadcast_state(shell, app_id, "stop the app before purging its "
+			"image");
+		return;
+	}
+	struct manifest m = { 0 };
+	char store[4096];
+	struct engine *engine = containers_engine(shell->server->containers);
+	if (!find_manifest(shell, app_id, &m, store, sizeof(store))) {
+		broadcast_state(shell, app_id, "no such app in the session's stores");
+		return;
+	}
+	if (!engine) {
+		broadcast_state(shell, app_id, "no container engine");
+		manifest_finish(&m);
+		return;
+	}
+	struct purge *p = calloc(1, sizeof(*p));
+	char err[256];
+	if (p) {
+		p->shell = shell;
+		snprintf(p->app_id, sizeof(p->app_id), "%s", app_id);
+		if (!engine_image_remove(engine, m.image, handle_purged, p, err,
+				sizeof(err))) {
+			free(p);
+			broadcast_state(shell, app_id, err);
+		}
+	}
+	manifest_finish(&m);
+}
+
+static void handle_destroy(struct wl_client *client,
+		struct wl_resource *resource) {
+	wl_resource_destroy(resource);
+}
+
+static const struct zpocket_shell_v1_interface shell_impl = {
+	.destroy = handle_destroy,
+	.launch = handle_launch,
+	.deny = handle_deny,
+	.stop = handle_stop,
+	.purge = handle_purge,
+};
+
+static void resource_destroy(struct wl_resource *resource) {
+	wl_list_remove(wl_resource_get_link(resource));
+}
+
+static void shell_bind(struct wl_client *client, void *data, uint32_t version,
+		uint32_t id) {
+	struct pwl_pocket_shell *shell = data;
+	struct wl_resource *resource = wl_resource_create(client,
+		&zpocket_shell_v1_interface, (int)version, id);
+	if (!resource) {
+		wl_client_post_no_memory(client);
+		return;
+	}
+	wl_resource_set_implementation(resource, &shell_impl, shell,
+		resource_destroy);
+	wl_list_insert(&shell->resources, wl_resource_get_link(resource));
+	send_everything(shell, resource);
+}
+
+struct pwl_pocket_shell *pocket_shell_create(struct pwl_server *server) {
+	struct pwl_pocket_shell *shell = calloc(1, sizeof(*shell));
+	if (!shell) {
+		return NULL;
+	}
+	shell->server = server;
+	wl_list_init(&shell->resources);
+	shell->global = wl_global_create(server->display,
+		&zpocket_shell_v1_interface, 1, shell, shell_bind);
+	if (!shell->global) {
+		free(shell);
+		return NULL;
+	}
+	shell->launch_changed.notify = handle_launch_changed;
+	wl_signal_add(&server->events.launch_changed, &shell->launch_changed);
+	refresh_catalog(shell, false);
+	return shell;
+}
+
+void pocket_shell_destroy(struct pwl_pocket_shell *shell) {
+	if (!shell) {
+		return;
+	}
+	struct wl_resource *resource, *tmp;
+	wl_resource_for_each_safe(resource, tmp, &shell->resources) {
+		wl_resource_set_user_data(resource, NULL);
+		wl_list_remove(wl_resource_get_link(resource));
+		wl_list_init(wl_resource_get_link(resource));
+	}
+	wl_list_remove(&shell->launch_changed.link);
+	wl_global_destroy(shell->global);
+	free(shell->catalog);
+	free(shell);
+}
+
+void pocket_shell_menu(struct pwl_pocket_shell *shell) {
+	if (!shell) {
+		return;
+	}
+	struct wl_resource *resource;
+	wl_resource_for_each(resource, &shell->resources) {
+		zpocket_shell_v1_send_menu(resource);
+	}
+}
