@@ -738,6 +738,109 @@ static void test_store_unplugged_stops_apps(void **state) {
 	assert_int_equal(system(cmd), 0);
 }
 
+/* The panel: a click on an app launches it into its container, the row
+ * gets its running dot, the task list its window; an app whose archive is
+ * corrupt shows the reason in words, and the others still launch. */
+static bool panel_hit(struct test_client *c, const char *prefix, int *x,
+		int *y) {
+	char line[512];
+	int w, hh;
+	if (!client_wait_line(c, prefix, WAIT_MS, line, sizeof(line))) {
+		return false;
+	}
+	return sscanf(line + strlen(prefix), "%d %d %d %d", x, y, &w, &hh) == 4;
+}
+
+static int panel_menu_top(struct test_client *c) {
+	char line[128];
+	int w, hh;
+	assert_true(client_wait_line(c, "menu 420 ", WAIT_MS, line, sizeof(line)));
+	assert_int_equal(sscanf(line, "menu %d %d", &w, &hh), 2);
+	return 720 - 32 - hh;
+}
+
+static void test_panel_launches(void **state) {
+	write_app("demo", "", "--color ff0000ff --size 200x100");
+	// An app whose archive is corrupt and whose image the engine lacks.
+	char path[512];
+	snprintf(path, sizeof(path), "%s/images/bad.tar", store_path());
+	write_file(path, "this is not an image archive");
+	write_app("bad", "Archive=images/bad.tar\nArchiveSHA256="
+		"0000000000000000000000000000000000000000000000000000000000000000\n"
+		"Image=pwl-missing:1\n", "");
+	struct harness *h = start_session(NULL);
+	setenv("POCKET_PANEL_DEBUG", "1", 1);
+	const char *argv[] = { getenv("POCKET_PANEL"), NULL };
+	struct test_client *panel = client_spawn(h, argv);
+	assert_non_null(panel);
+	assert_true(client_wait_line(panel, "bar hit 1", WAIT_MS, NULL, 0));
+	json_object_put(harness_ipc(h, "{\"command\":\"menu\"}"));
+	int top = panel_menu_top(panel);
+	int x, y;
+	assert_true(panel_hit(panel, "menu hit 3 bad ", &x, &y));
+	int bad_y = y;
+	assert_true(panel_hit(panel, "menu hit 3 demo ", &x, &y));
+	harness_sleep(h, 300);
+	harness_click(h, x + 100, top + y + 20, BTN_LEFT);
+	// Launched by the click: the window comes, labeled as the app's.
+	struct json_object *w = app_window(h, "demo");
+	assert_string_equal(jstr(w, "app"), "demo");
+	json_object_put(w);
+	assert_true(client_wait_line(panel, "state demo 4 0 1", WAIT_MS, NULL,
+		0));
+	// The running dot, green, at the row's right end.
+	assert_true(harness_wait_pixel(h, 420 - 17, top + y + 22, 0x50c878,
+		WAIT_MS));
+	// The task list has the window, under the app's name.
+	int tx, ty;
+	assert_true(panel_hit(panel, "bar hit 2 demo ", &tx, &ty));
+
+	// The corrupt one: the reason, in words, in the error colour.
+	harness_click(h, x + 100, top + bad_y + 20, BTN_LEFT);
+	assert_true(client_wait_line(panel, "state bad 6", WAIT_MS, NULL, 0));
+	bool red = false;
+	for (int i = 0; i < 50 && !red; i++) {
+		struct image img;
+		assert_true(harness_screenshot(h, 0, &img));
+		for (int yy = top + bad_y + 24; yy < top + bad_y + 40 && !red; yy++) {
+			for (int xx = 52; xx < 400 && !red; xx++) {
+				red = image_rgb(&img, xx, yy) == 0xe06c75;
+			}
+		}
+		image_finish(&img);
+		if (!red) {
+			harness_sleep(h, 100);
+		}
+	}
+	assert_true(red);
+	char *log = harness_log(h);
+	assert_non_null(strstr(log, "Launch of bad failed"));
+	free(log);
+	// Clicking the task entry focuses its window.
+	struct test_client *other = client_spawn_test(h, "--app-id host-win");
+	assert_true(client_wait_line(other, "mapped", WAIT_MS, NULL, 0));
+	w = harness_wait_window(h, "demo", WAIT_MS);
+	assert_false(jbool(w, "focused"));
+	json_object_put(w);
+	harness_key(h, NULL, KEY_ESC); // close the menu
+	harness_sleep(h, 300);
+	harness_click(h, tx + 10, 720 - 32 + ty + 5, BTN_LEFT);
+	bool focused = false;
+	for (int i = 0; i < 50 && !focused; i++) {
+		w = harness_wait_window(h, "demo", WAIT_MS);
+		focused = jbool(w, "focused");
+		json_object_put(w);
+		if (!focused) {
+			harness_sleep(h, 100);
+		}
+	}
+	assert_true(focused);
+	client_free(other);
+	client_free(panel);
+	assert_int_equal(harness_stop(h), 0);
+	assert_int_equal(labeled_containers(), 0);
+}
+
 static char *kiosk_status(struct harness *h) {
 	struct json_object *reply = harness_ipc(h, "{\"command\":\"kiosk\"}");
 	assert_true(jbool(reply, "ok"));
@@ -870,6 +973,7 @@ int main(void) {
 		cmocka_unit_test(test_engine_restart),
 		cmocka_unit_test(test_kiosk_restarts_app),
 		cmocka_unit_test(test_kiosk_two_outputs),
+		cmocka_unit_test(test_panel_launches),
 		cmocka_unit_test(test_override_narrows),
 		cmocka_unit_test(test_store_unplugged_stops_apps),
 		cmocka_unit_test(test_cycles_leave_nothing),
