@@ -341,7 +341,7 @@ static struct json_object *app_json(struct pwl_app *app) {
 	return obj;
 }
 
-static const char *arg_string(struct json_object *request, const char *key) {
+const char *ipc_arg_string(struct json_object *request, const char *key) {
 	struct json_object *value;
 	if (json_object_object_get_ex(request, key, &value) &&
 			json_object_is_type(value, json_type_string)) {
@@ -353,14 +353,14 @@ static const char *arg_string(struct json_object *request, const char *key) {
 /* Makes an app instance from the request's "app" and "permissions". */
 static struct pwl_app *create_app(struct pwl_server *server,
 		struct json_object *request, struct json_object **error) {
-	const char *name = arg_string(request, "app");
+	const char *name = ipc_arg_string(request, "app");
 	if (!name) {
 		*error = ipc_error("\"app\" must be the app's name");
 		return NULL;
 	}
 	uint32_t permissions = 0;
 	char bad[64];
-	if (!permissions_parse(arg_string(request, "permissions"), &permissions,
+	if (!permissions_parse(ipc_arg_string(request, "permissions"), &permissions,
 			bad, sizeof(bad))) {
 		*error = ipc_error("unknown permission '%s' (clipboard, network, "
 			"gpu, audio)", bad);
@@ -400,7 +400,7 @@ static struct json_object *cmd_app_create(struct pwl_server *server,
 
 static struct json_object *cmd_app_destroy(struct pwl_server *server,
 		struct json_object *request) {
-	const char *instance = arg_string(request, "instance");
+	const char *instance = ipc_arg_string(request, "instance");
 	struct pwl_app *app = instance ? app_find(server, instance) : NULL;
 	if (!app) {
 		return ipc_error("no app instance '%s'", instance ? instance : "");

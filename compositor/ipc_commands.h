@@ -12,4 +12,7 @@ struct json_object *ipc_error(const char *fmt, ...)
 struct json_object *ipc_run_command(struct pwl_server *server,
 	const char *command, struct json_object *request);
 
+/** The request's string argument `key`, or NULL. */
+const char *ipc_arg_string(struct json_object *request, const char *key);
+
 #endif

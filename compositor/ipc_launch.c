@@ -12,15 +12,6 @@
 #include "pocket_shell.h"
 #include "server.h"
 
-static const char *arg_string(struct json_object *request, const char *key) {
-	struct json_object *value;
-	if (json_object_object_get_ex(request, key, &value) &&
-			json_object_is_type(value, json_type_string)) {
-		return json_object_get_string(value);
-	}
-	return NULL;
-}
-
 static bool arg_bool(struct json_object *request, const char *key) {
 	struct json_object *value;
 	return json_object_object_get_ex(request, key, &value) &&
@@ -37,7 +28,7 @@ static struct json_object *ok_with(const char *key, struct json_object *value) {
 
 struct json_object *ipc_cmd_launch(struct pwl_server *server,
 		struct json_object *request) {
-	const char *app = arg_string(request, "app");
+	const char *app = ipc_arg_string(request, "app");
 	if (!app) {
 		return ipc_error("\"app\" must be the app's id");
 	}
@@ -55,7 +46,7 @@ struct json_object *ipc_cmd_launch(struct pwl_server *server,
 
 static struct pwl_launch *find_active(struct pwl_server *server,
 		struct json_object *request, struct json_object **error) {
-	const char *what = arg_string(request, "app");
+	const char *what = ipc_arg_string(request, "app");
 	struct pwl_launch *launch = what ? launch_find(server, what) : NULL;
 	if (!launch || !launch_active(launch)) {
 		*error = ipc_error("'%s' is not running", what ? what : "");
@@ -93,7 +84,7 @@ struct json_object *ipc_cmd_ps(struct pwl_server *server,
  * the engine's to give (pocketctl asks it with the container id). */
 struct json_object *ipc_cmd_logs(struct pwl_server *server,
 		struct json_object *request) {
-	const char *what = arg_string(request, "app");
+	const char *what = ipc_arg_string(request, "app");
 	struct pwl_launch *launch = what ? launch_find(server, what) : NULL;
 	if (!launch) {
 		return ipc_error("'%s' has not run in this session", what ? what : "");

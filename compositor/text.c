@@ -8,6 +8,8 @@
 #include <wlr/types/wlr_buffer.h>
 #include <wlr/util/log.h>
 
+#include "utf8.h"
+
 struct pixel_buffer_impl {
 	struct wlr_buffer base;
 	struct pwl_pixel_buffer pub;
@@ -70,40 +72,6 @@ struct pwl_pixel_buffer *pixel_buffer_create(int width, int height) {
 	wlr_buffer_init(&impl->base, &pixel_buffer_impl, width, height);
 	impl->pub.base = &impl->base;
 	return &impl->pub;
-}
-
-uint32_t utf8_next(const char **s) {
-	const unsigned char *p = (const unsigned char *)*s;
-	uint32_t cp;
-	int len;
-	if (p[0] < 0x80) {
-		cp = p[0];
-		len = 1;
-	} else if ((p[0] & 0xe0) == 0xc0) {
-		cp = p[0] & 0x1f;
-		len = 2;
-	} else if ((p[0] & 0xf0) == 0xe0) {
-		cp = p[0] & 0x0f;
-		len = 3;
-	} else if ((p[0] & 0xf8) == 0xf0) {
-		cp = p[0] & 0x07;
-		len = 4;
-	} else {
-		*s += 1;
-		return 0xfffd;
-	}
-	for (int i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80) {
-			*s += i;
-			return 0xfffd;
-		}
-		cp = (cp << 6) | (p[i] & 0x3f);
-	}
-	*s += len;
-	if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-		return 0xfffd;
-	}
-	return cp;
 }
 
 /* Fonts are loaded on first use, one per scale seen. */

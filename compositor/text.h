@@ -23,8 +23,6 @@ struct pwl_pixel_buffer *pixel_buffer_create(int width, int height);
 bool text_draw(pixman_image_t *dst, const char *utf8, int x, int y,
 	int height, int max_x, float scale, const pixman_color_t *color);
 
-/** Decodes one UTF-8 sequence; invalid bytes become U+FFFD. */
-uint32_t utf8_next(const char **s);
 
 void text_finish(void);
 

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "panel.h"
+#include "utf8.h"
 
 /* One font per (scale, weight), loaded on first use. */
 #define MAX_FONTS 8
@@ -12,37 +13,6 @@ static struct {
 	struct fcft_font *font;
 } fonts[MAX_FONTS];
 static bool ready, failed;
-
-static uint32_t utf8_next(const char **s) {
-	const unsigned char *p = (const unsigned char *)*s;
-	uint32_t cp;
-	int len;
-	if (p[0] < 0x80) {
-		cp = p[0];
-		len = 1;
-	} else if ((p[0] & 0xe0) == 0xc0) {
-		cp = p[0] & 0x1f;
-		len = 2;
-	} else if ((p[0] & 0xf0) == 0xe0) {
-		cp = p[0] & 0x0f;
-		len = 3;
-	} else if ((p[0] & 0xf8) == 0xf0) {
-		cp = p[0] & 0x07;
-		len = 4;
-	} else {
-		*s += 1;
-		return 0xfffd;
-	}
-	for (int i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80) {
-			*s += i;
-			return 0xfffd;
-		}
-		cp = (cp << 6) | (p[i] & 0x3f);
-	}
-	*s += len;
-	return cp > 0x10ffff ? 0xfffd : cp;
-}
 
 static struct fcft_font *font_for(int scale, bool bold) {
 	if (failed) {

@@ -9,6 +9,7 @@
 #   org.pocketwl.Pattern   weston-simple-shm, an animated pattern
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
+source "$top/scripts/podman-conf.sh"
 store=$1
 engine_dir=$2
 pocketctl=${POCKETCTL:-$top/build/compositor/ctl/pocketctl}
@@ -20,14 +21,7 @@ if address=$("$pocketctl" engine 2>/dev/null | awk '{print $1}') &&
 		[ -n "$address" ]; then
 	:
 else
-	cat > "$engine_dir/containers.conf" <<'CONF'
-[engine]
-runtime = "runc"
-cgroup_manager = "cgroupfs"
-events_logger = "file"
-[containers]
-default_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]
-CONF
+	write_podman_conf "$engine_dir/containers.conf"
 	sock=$engine_dir/podman.sock
 	rm -f "$sock"
 	CONTAINERS_CONF=$engine_dir/containers.conf setsid podman \

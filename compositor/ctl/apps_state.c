@@ -11,15 +11,6 @@
 #include "engine_ops.h"
 #include "ipc_client.h"
 
-static const char *str(struct json_object *obj, const char *key) {
-	struct json_object *value;
-	if (obj && json_object_object_get_ex(obj, key, &value) &&
-			json_object_is_type(value, json_type_string)) {
-		return json_object_get_string(value);
-	}
-	return NULL;
-}
-
 /* A request to the session, or NULL when there is none (no error: the
  * listing works without a session). */
 static struct json_object *session_ask(const char *command) {
@@ -71,7 +62,7 @@ static void add_image_presence(struct json_object *list, const char *address) {
 		struct json_object *app = json_object_array_get_idx(list, i);
 		char err[256];
 		w = (struct wait){ 0 };
-		if (!engine_image_inspect(engine, str(app, "image"), on_inspect, &w,
+		if (!engine_image_inspect(engine, json_str(app, "image"), on_inspect, &w,
 				err, sizeof(err))) {
 			continue;
 		}
@@ -98,7 +89,7 @@ void apps_add_state(struct json_object *list, const char *engine_address) {
 		snprintf(address, sizeof(address), "%s", engine_address);
 	} else {
 		struct json_object *engine = session_ask("engine");
-		const char *a = str(json_object_object_get(engine, "engine"),
+		const char *a = json_str(json_object_object_get(engine, "engine"),
 			"address");
 		if (a) {
 			snprintf(address, sizeof(address), "%s", a);
@@ -111,8 +102,8 @@ void apps_add_state(struct json_object *list, const char *engine_address) {
 		for (size_t k = 0; launches &&
 				k < json_object_array_length(launches); k++) {
 			struct json_object *l = json_object_array_get_idx(launches, k);
-			if (str(l, "app") && !strcmp(str(l, "app"), str(app, "id"))) {
-				state = str(l, "state");
+			if (json_str(l, "app") && !strcmp(json_str(l, "app"), json_str(app, "id"))) {
+				state = json_str(l, "state");
 			}
 		}
 		json_object_object_add(app, "state", json_object_new_string(

@@ -259,3 +259,26 @@ struct json_object *ipc_connection_next(struct ipc_connection *conn,
 		conn->used += n;
 	}
 }
+
+const char *json_str(struct json_object *obj, const char *key) {
+	struct json_object *value;
+	if (obj && json_object_object_get_ex(obj, key, &value) &&
+			json_object_is_type(value, json_type_string)) {
+		return json_object_get_string(value);
+	}
+	return NULL;
+}
+
+int64_t json_num(struct json_object *obj, const char *key) {
+	struct json_object *value;
+	if (obj && json_object_object_get_ex(obj, key, &value)) {
+		return json_object_get_int64(value);
+	}
+	return 0;
+}
+
+bool json_flag(struct json_object *obj, const char *key) {
+	struct json_object *value;
+	return obj && json_object_object_get_ex(obj, key, &value) &&
+		json_object_get_boolean(value);
+}

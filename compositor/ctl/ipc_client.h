@@ -4,6 +4,7 @@
 #include <json-c/json.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /** The control socket path: $POCKETWL_SOCK, else derived from
  * $XDG_RUNTIME_DIR and $WAYLAND_DISPLAY. Returns NULL with *error set. */
@@ -25,5 +26,10 @@ bool ipc_connection_send(struct ipc_connection *conn,
 /** The next line as JSON; NULL on timeout (err says so), close or error. */
 struct json_object *ipc_connection_next(struct ipc_connection *conn,
 	int timeout_ms, char *err, size_t err_len);
+
+/* Fields of a reply, with defaults for missing or mistyped ones. */
+const char *json_str(struct json_object *obj, const char *key); // or NULL
+int64_t json_num(struct json_object *obj, const char *key); // or 0
+bool json_flag(struct json_object *obj, const char *key); // or false
 
 #endif

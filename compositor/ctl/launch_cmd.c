@@ -17,29 +17,6 @@
 #include "overrides.h"
 #include "store.h"
 
-static const char *str(struct json_object *obj, const char *key) {
-	struct json_object *value;
-	if (obj && json_object_object_get_ex(obj, key, &value) &&
-			json_object_is_type(value, json_type_string)) {
-		return json_object_get_string(value);
-	}
-	return NULL;
-}
-
-static int64_t num(struct json_object *obj, const char *key) {
-	struct json_object *value;
-	if (obj && json_object_object_get_ex(obj, key, &value)) {
-		return json_object_get_int64(value);
-	}
-	return 0;
-}
-
-static bool flag(struct json_object *obj, const char *key) {
-	struct json_object *value;
-	return obj && json_object_object_get_ex(obj, key, &value) &&
-		json_object_get_boolean(value);
-}
-
 static bool has_arg(int argc, char *argv[], const char *arg) {
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], arg)) {
@@ -103,8 +80,8 @@ static struct json_object *ask(const char *who, struct json_object *req) {
 		fprintf(stderr, "pocketctl %s: %s\n", who, err);
 		return NULL;
 	}
-	if (!flag(reply, "ok")) {
-		fprintf(stderr, "pocketctl %s: %s\n", who, str(reply, "error"));
+	if (!json_flag(reply, "ok")) {
+		fprintf(stderr, "pocketctl %s: %s\n", who, json_str(reply, "error"));
 		json_object_put(reply);
 		return NULL;
 	}
@@ -115,14 +92,14 @@ static struct json_object *ask(const char *who, struct json_object *req) {
 
 static void show_progress(struct json_object *launch, bool tty) {
 	static char last[64];
-	const char *state = str(launch, "state");
+	const char *state = json_str(launch, "state");
 	char line[160];
 	if (state && !strcmp(state, "loading")) {
-		int64_t done = num(launch, "done"), total = num(launch, "total");
+		int64_t done = json_num(launch, "done"), total = json_num(launch, "total");
 		int pct = total > 0 ? (int)(done * 100 / total) : 0;
 		if (!tty) {
 			// One line per phase when not on a terminal.
-			snprintf(line, sizeof(line), "%s", str(launch, "phase"));
+			snprintf(line, sizeof(line), "%s", json_str(launch, "phase"));
 			if (strcmp(line, last)) {
 				fprintf(stderr, "%s the image...\n", line);
 				snprintf(last, sizeof(last), "%.63s", line);
@@ -135,7 +112,7 @@ static void show_progress(struct json_object *launch, bool tty) {
 			bar[i] = i < filled ? '#' : '.';
 		}
 		bar[30] = '\0';
-		fprintf(stderr, "\r%-9s [%s] %3d%%", str(launch, "phase"), bar, pct);
+		fprintf(stderr, "\r%-9s [%s] %3d%%", json_str(launch, "phase"), bar, pct);
 		return;
 	}
 	if (state && strcmp(state, last)) {
@@ -147,16 +124,16 @@ static void show_progress(struct json_object *launch, bool tty) {
 
 /* What the launch reached: 0 its window is up, 1 it failed or ended. */
 static int finished(struct json_object *launch) {
-	const char *state = str(launch, "state");
-	if (flag(launch, "ready")) {
+	const char *state = json_str(launch, "state");
+	if (json_flag(launch, "ready")) {
 		printf("%s is running: instance %s, container %.12s, first window "
-			"after %.0f ms\n", str(launch, "app"), str(launch, "instance"),
-			str(launch, "container"), (double)num(launch, "latency_ms"));
+			"after %.0f ms\n", json_str(launch, "app"), json_str(launch, "instance"),
+			json_str(launch, "container"), (double)json_num(launch, "latency_ms"));
 		return 0;
 	}
 	if (state && (!strcmp(state, "failed") || !strcmp(state, "exited"))) {
-		const char *error = str(launch, "error");
-		fprintf(stderr, "pocketctl launch: %s %s%s%s\n", str(launch, "app"),
+		const char *error = json_str(launch, "error");
+		fprintf(stderr, "pocketctl launch: %s %s%s%s\n", json_str(launch, "app"),
 			!strcmp(state, "failed") ? "did not start" : "exited",
 			error ? ": " : "", error ? error : "");
 		return 1;
@@ -166,7 +143,7 @@ static int finished(struct json_object *launch) {
 
 static bool same_launch(struct json_object *event, const char *app,
 		const char **instance) {
-	const char *id = str(event, "app"), *inst = str(event, "instance");
+	const char *id = json_str(event, "app"), *inst = json_str(event, "instance");
 	if (!id || strcmp(id, app)) {
 		return false;
 	}
@@ -232,27 +209,27 @@ static int launch_command(int argc, char *argv[]) {
 			status = 1;
 			break;
 		}
-		if (!str(msg, "event")) {
+		if (!json_str(msg, "event")) {
 			// A reply: first the subscription's, then the launch's.
 			if (++replies == 2) {
-				if (!flag(msg, "ok")) {
+				if (!json_flag(msg, "ok")) {
 					fprintf(stderr, "pocketctl launch: %s\n",
-						str(msg, "error"));
+						json_str(msg, "error"));
 					status = 1;
 				} else {
 					struct json_object *launch =
 						json_object_object_get(msg, "launch");
-					if (str(launch, "instance")) {
-						instance = strdup(str(launch, "instance"));
+					if (json_str(launch, "instance")) {
+						instance = strdup(json_str(launch, "instance"));
 						inst = instance;
 					}
 					status = no_wait ? 0 : finished(launch);
 					if (no_wait) {
-						printf("%s: %s\n", app, str(launch, "state"));
+						printf("%s: %s\n", app, json_str(launch, "state"));
 					}
 				}
 			}
-		} else if (!strcmp(str(msg, "event"), "app") && replies >= 2 &&
+		} else if (!strcmp(json_str(msg, "event"), "app") && replies >= 2 &&
 				same_launch(msg, app, &inst)) {
 			show_progress(msg, tty);
 			status = finished(msg);
@@ -315,15 +292,15 @@ static int ps_command(int argc, char *argv[]) {
 			struct json_object *a = json_object_array_get_idx(list, i);
 			char uptime[32] = "-", container[13] = "-";
 			if (json_object_object_get(a, "uptime")) {
-				format_uptime(num(a, "uptime"), uptime, sizeof(uptime));
+				format_uptime(json_num(a, "uptime"), uptime, sizeof(uptime));
 			}
-			const char *id = str(a, "container");
+			const char *id = json_str(a, "container");
 			if (id) {
 				snprintf(container, sizeof(container), "%.12s", id);
 			}
-			printf("%-22s %-24s %-12s %-18s %-8s %lld\n", str(a, "app"),
-				str(a, "instance") ? str(a, "instance") : "-", container,
-				str(a, "state"), uptime, (long long)num(a, "windows"));
+			printf("%-22s %-24s %-12s %-18s %-8s %lld\n", json_str(a, "app"),
+				json_str(a, "instance") ? json_str(a, "instance") : "-", container,
+				json_str(a, "state"), uptime, (long long)json_num(a, "windows"));
 		}
 	}
 	json_object_put(reply);
@@ -390,17 +367,17 @@ static int logs_command(int argc, char *argv[]) {
 	if (!reply) {
 		return 1;
 	}
-	if (str(reply, "logs")) {
-		fputs(str(reply, "logs"), stdout);
+	if (json_str(reply, "logs")) {
+		fputs(json_str(reply, "logs"), stdout);
 		json_object_put(reply);
 		return 0;
 	}
 	struct json_object *launch = json_object_object_get(reply, "launch");
-	const char *container = str(launch, "container");
-	const char *address = str(reply, "engine");
+	const char *container = json_str(launch, "container");
+	const char *address = json_str(reply, "engine");
 	if (!container || !address) {
 		fprintf(stderr, "pocketctl logs: %s has no container yet (%s)\n",
-			app, str(launch, "state"));
+			app, json_str(launch, "state"));
 		json_object_put(reply);
 		return 1;
 	}
@@ -453,7 +430,7 @@ static bool find_store(int argc, char *argv[], const char *app, char *out,
 	struct json_object *list = json_object_object_get(reply, "stores");
 	bool found = false;
 	for (size_t i = 0; !found && i < json_object_array_length(list); i++) {
-		const char *path = str(json_object_array_get_idx(list, i), "path");
+		const char *path = json_str(json_object_array_get_idx(list, i), "path");
 		char file[4200];
 		if (!path || snprintf(file, sizeof(file), "%s/apps/%s.desktop", path,
 				app) >= (int)sizeof(file)) {

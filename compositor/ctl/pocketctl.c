@@ -63,12 +63,8 @@ static bool has_flag(int argc, char *argv[], const char *flag) {
 }
 
 static const char *str_field(struct json_object *obj, const char *key) {
-	struct json_object *value;
-	if (json_object_object_get_ex(obj, key, &value) &&
-			json_object_is_type(value, json_type_string)) {
-		return json_object_get_string(value);
-	}
-	return "-";
+	const char *value = json_str(obj, key);
+	return value ? value : "-";
 }
 
 static int int_field(struct json_object *obj, const char *key) {
@@ -80,9 +76,7 @@ static int int_field(struct json_object *obj, const char *key) {
 }
 
 static bool bool_field(struct json_object *obj, const char *key) {
-	struct json_object *value;
-	return json_object_object_get_ex(obj, key, &value) &&
-		json_object_get_boolean(value);
+	return json_flag(obj, key);
 }
 
 static void print_box(struct json_object *obj, const char *key) {

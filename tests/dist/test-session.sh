@@ -8,19 +8,7 @@ build=$1
 dir=$(mktemp -d /tmp/pwl-session-XXXXXX)
 trap 'kill "$pid" 2>/dev/null; rm -rf "$dir"' EXIT
 pid=
-failed=0
-check() {
-	local name=$1
-	shift
-	if "$@" >> "$dir/log" 2>&1; then
-		echo "[       OK ] $name"
-	else
-		echo "[  FAILED  ] $name"
-		cat "$dir/log"
-		failed=1
-	fi
-	: > "$dir/log"
-}
+source "$(dirname "$0")/../check.sh"
 DESTDIR=$dir/root meson install -C "$build" --quiet > "$dir/install.log" 2>&1
 prefix=$(meson introspect "$build" --buildoptions |
 	python3 -c 'import json,sys; print([o["value"] for o in json.load(sys.stdin) if o["name"]=="prefix"][0])')

@@ -5,6 +5,7 @@
 # on the same socket and storage, and $ENGINE_PIDFILE.
 #   run-engine.sh podman|docker TEST_BINARY
 set -uo pipefail
+source "$(dirname "$0")/../../scripts/podman-conf.sh"
 engine=$1
 binary=$2
 dir=$(mktemp -d /tmp/pwl-engine-XXXXXX)
@@ -25,14 +26,7 @@ trap cleanup EXIT
 
 case $engine in
 podman)
-	cat > "$dir/containers.conf" <<'CONF'
-[engine]
-runtime = "runc"
-cgroup_manager = "cgroupfs"
-events_logger = "file"
-[containers]
-default_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]
-CONF
+	write_podman_conf "$dir/containers.conf"
 	command="CONTAINERS_CONF=$dir/containers.conf exec podman --root $dir/root \
 --runroot $dir/runroot --tmpdir $dir/tmp system service --time=0 \
 unix://$dir/engine.sock"

@@ -3,6 +3,7 @@
 # runs a private Podman service that discovery then finds.
 #   test-engine-start.sh POCKETCTL
 set -uo pipefail
+source "$(dirname "$0")/../../scripts/podman-conf.sh"
 pocketctl=$1
 dir=$(mktemp -d /tmp/pwl-start-XXXXXX)
 failed=0
@@ -27,14 +28,7 @@ check() {
 
 mkdir -p "$dir/run"
 chmod 700 "$dir/run"
-cat > "$dir/containers.conf" <<'CONF'
-[engine]
-runtime = "runc"
-cgroup_manager = "cgroupfs"
-events_logger = "file"
-[containers]
-default_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]
-CONF
+write_podman_conf "$dir/containers.conf"
 cat > "$dir/storage.conf" <<CONF
 [storage]
 driver = "overlay"

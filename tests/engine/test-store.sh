@@ -7,19 +7,7 @@ set -uo pipefail
 ctl=${POCKETCTL:?}
 dir=$(mktemp -d /tmp/pwl-store-e2e-XXXXXX)
 trap 'rm -rf "$dir"' EXIT
-failed=0
-check() {
-	local name=$1
-	shift
-	if "$@" >> "$dir/log" 2>&1; then
-		echo "[       OK ] $name"
-	else
-		echo "[  FAILED  ] $name"
-		cat "$dir/log"
-		failed=1
-	fi
-	: > "$dir/log"
-}
+source "$(dirname "$0")/../check.sh"
 engine=(--engine "$ENGINE_ADDRESS")
 sock=${ENGINE_ADDRESS#unix://}
 

@@ -111,6 +111,15 @@ static int app_socket_dirs(struct harness *h) {
 	return count_entries(path);
 }
 
+/* A crash, as the engine sees it: SIGKILL to the container. */
+static void kill_container(const char *id) {
+	char cmd[512];
+	snprintf(cmd, sizeof(cmd), "curl -sf --unix-socket '%s' -X POST "
+		"'http://localhost/v1.41/containers/%s/kill?signal=KILL'",
+		engine_sock, id);
+	assert_int_equal(system(cmd), 0);
+}
+
 /* ---- fixtures ---- */
 
 static void write_file(const char *path, const char *text) {
@@ -333,7 +342,7 @@ static void test_launch_hardened_labeled(void **state) {
 		"zwlr_virtual_pointer_manager_v1", "zwp_virtual_keyboard_manager_v1",
 		"zwlr_foreign_toplevel_manager_v1", "zwlr_export_dmabuf_manager_v1",
 		"zwlr_data_control_manager_v1", "zwlr_output_manager_v1",
-		"wl_data_device_manager", "zwp_primary_selection",
+		"wl_data_device_manager", "zwp_primary_selection", "zpocket_shell_v1",
 	};
 	for (size_t i = 0; i < sizeof(privileged) / sizeof(privileged[0]); i++) {
 		if (strstr(logs, privileged[i])) {
@@ -352,12 +361,8 @@ static void test_crash_and_grace(void **state) {
 	launch(h, "demo");
 	json_object_put(app_window(h, "demo"));
 	struct json_object *rec = wait_state(h, "demo", "running");
-	char cmd[512];
-	snprintf(cmd, sizeof(cmd), "curl -sf --unix-socket '%s' -X POST "
-		"'http://localhost/v1.41/containers/%s/kill?signal=KILL'",
-		engine_sock, jstr(rec, "container"));
+	kill_container(jstr(rec, "container"));
 	json_object_put(rec);
-	assert_int_equal(system(cmd), 0);
 	rec = wait_state(h, "demo", "exited");
 	assert_int_equal(json_object_get_int(
 		json_object_object_get(rec, "exit_code")), 137);
@@ -923,12 +928,8 @@ static void test_kiosk_restarts_app(void **state) {
 
 	// The app dies: the status screen says so, then it comes back.
 	struct json_object *rec = wait_state(h, "demo", "running");
-	char cmd[512];
-	snprintf(cmd, sizeof(cmd), "curl -sf --unix-socket '%s' -X POST "
-		"'http://localhost/v1.41/containers/%s/kill?signal=KILL'",
-		engine_sock, jstr(rec, "container"));
+	kill_container(jstr(rec, "container"));
 	json_object_put(rec);
-	assert_int_equal(system(cmd), 0);
 	assert_true(harness_wait_no_window(h, "demo", WAIT_MS));
 	status = kiosk_status(h);
 	assert_non_null(strstr(status, "demo stopped: exited with status 137"));
