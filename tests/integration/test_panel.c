@@ -309,11 +309,21 @@ static void test_memory_flat_under_state_changes(void **state) {
 }
 
 static void test_compositor_restarts_a_crashed_panel(void **state) {
-	char extra[512];
+	char extra[512], config[1024];
 	snprintf(extra, sizeof(extra), "[panel]\ncommand = %s\n", PWL_PANEL);
-	struct harness *h = start_with_store(extra);
+	snprintf(config, sizeof(config), "[stores]\npath = %s\n[containers]\n"
+		"engine = unix:///nonexistent/engine.sock\n%s", store, extra);
+	// The panel inherits the compositor's output: its debug lines land
+	// in the compositor's log.
+	struct harness_options o = { .config = config,
+		.extra_env = "POCKET_PANEL_DEBUG=1" };
+	struct harness *h = start(&o);
 	assert_true(harness_wait_pixel(h, 40, OUTPUT_H - 6, DARK_BUTTON,
 		WAIT_MS));
+	// Some state to find again: an app waiting for its engine.
+	json_object_put(harness_ipc(h, "{\"command\":\"launch\","
+		"\"app\":\"org.test.Tile\"}"));
+	harness_sleep(h, 300);
 	char cmd[256];
 	// SIGABRT, as a failed assertion would (ASan turns a SIGSEGV into an
 	// exit with status 1, which is a crash too but reads differently).
@@ -326,6 +336,9 @@ static void test_compositor_restarts_a_crashed_panel(void **state) {
 	char *log = harness_log(h);
 	assert_non_null(strstr(log, "The panel died of signal 6; starting it "
 		"again in 1000 ms"));
+	// The new panel was told the same state when it bound.
+	char *restart = strstr(log, "The panel died");
+	assert_non_null(strstr(restart, "state org.test.Tile 1 "));
 	free(log);
 	// Killed again right away: the backoff doubles.
 	assert_int_equal(system(cmd), 0);
