@@ -85,6 +85,18 @@ static void send_state(struct wl_resource *resource, const char *app_id,
 
 /* The best icon: icons/<Icon>.png, else icons/<Icon>-<size>.png of the
  * largest size, else Icon as a path inside the store. */
+/* Fills `out` with `path` if that file exists and fits. */
+static bool use_if_present(const char *path, char *out, size_t out_len) {
+	struct stat st;
+	if (stat(path, &st) < 0 || strlen(path) >= out_len) {
+		return false;
+	}
+	memcpy(out, path, strlen(path) + 1);
+	return true;
+}
+
+/* The best icon: icons/<Icon>-<size>.png of the largest size, else
+ * icons/<Icon>.png, else Icon as a path inside the store. */
 static void icon_path(const char *store, const struct manifest *m, char *out,
 		size_t out_len) {
 	out[0] = '\0';
@@ -92,26 +104,24 @@ static void icon_path(const char *store, const struct manifest *m, char *out,
 		return;
 	}
 	char path[4400];
-	struct stat st;
 	if (strchr(m->icon, '/')) {
-		snprintf(path, sizeof(path), "%s/%s", store, m->icon);
-		if (stat(path, &st) == 0) {
-			snprintf(out, out_len, "%s", path);
+		if (snprintf(path, sizeof(path), "%s/%s", store, m->icon) <
+				(int)sizeof(path)) {
+			use_if_present(path, out, out_len);
 		}
 		return;
 	}
 	static const int sizes[] = { 256, 128, 96, 64, 48, 32 };
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
-		snprintf(path, sizeof(path), "%s/icons/%s-%d.png", store, m->icon,
-			sizes[i]);
-		if (stat(path, &st) == 0) {
-			snprintf(out, out_len, "%s", path);
+		if (snprintf(path, sizeof(path), "%s/icons/%s-%d.png", store,
+				m->icon, sizes[i]) < (int)sizeof(path) &&
+				use_if_present(path, out, out_len)) {
 			return;
 		}
 	}
-	snprintf(path, sizeof(path), "%s/icons/%s.png", store, m->icon);
-	if (stat(path, &st) == 0) {
-		snprintf(out, out_len, "%s", path);
+	if (snprintf(path, sizeof(path), "%s/icons/%s.png", store, m->icon) <
+			(int)sizeof(path)) {
+		use_if_present(path, out, out_len);
 	}
 }
 

@@ -54,6 +54,7 @@
 #include "spawn.h"
 #include "stores.h"
 #include "containers.h"
+#include "guards.h"
 #include "kiosk.h"
 #include "panel_proc.h"
 #include "pocket_shell.h"
@@ -316,6 +317,10 @@ bool server_start(struct pwl_server *server) {
 			"XDG_RUNTIME_DIR");
 		return false;
 	}
+	if (!guards_init(server)) {
+		wlr_log(WLR_ERROR, "Cannot set up the request guards");
+		return false;
+	}
 	if (!apps_init(server)) {
 		wlr_log(WLR_ERROR, "Cannot set up app sockets");
 		return false;
@@ -362,6 +367,7 @@ void server_finish(struct pwl_server *server) {
 	xwayland_destroy(server->xwayland);
 	server->xwayland = NULL;
 	apps_finish(server);
+	guards_finish(server);
 	stores_destroy(server->stores);
 	server->stores = NULL;
 	wl_display_destroy_clients(server->display);

@@ -78,6 +78,7 @@ struct pwl_server {
 	uint32_t next_view_id;
 	uint32_t next_app_serial;
 	struct wl_protocol_logger *protocol_logger; // see app.c
+	struct wl_protocol_logger *guard_logger; // see guards.c
 
 	struct {
 		struct wl_signal launch_changed; // struct pwl_launch *

@@ -1,0 +1,14 @@
+#ifndef PWL_GUARDS_H
+#define PWL_GUARDS_H
+
+/* Checks on client requests that wlroots 0.15.1 would trust to its own
+ * peril, made before wlroots sees them (a protocol logger runs before each
+ * request is dispatched). See doc/robustness.md for what is covered. */
+#include <stdbool.h>
+
+struct pwl_server;
+
+bool guards_init(struct pwl_server *server);
+void guards_finish(struct pwl_server *server);
+
+#endif
