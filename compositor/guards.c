@@ -10,6 +10,9 @@
 #include <wayland-server-core.h>
 #include <wlr/util/log.h>
 
+#include <wlr/types/wlr_compositor.h>
+#include <wlr/types/wlr_xdg_shell.h>
+
 #include "server.h"
 
 #define MAX_KEYMAP (16 * 1024 * 1024)
@@ -62,6 +65,36 @@ static void guard_keymap(union wl_argument *args) {
 	close(copy);
 }
 
+/* xdg_surface.get_popup with the popup's own xdg_surface as its parent,
+ * or one of that parent's ancestors: wlroots 0.15.1 recurses without end
+ * when it destroys such a popup. The parent becomes NULL (a parentless
+ * popup is legal) and the client gets the protocol error it earned. */
+static void guard_popup_parent(struct wl_resource *resource,
+		union wl_argument *args) {
+	struct wl_resource *parent = (struct wl_resource *)args[1].o;
+	if (!parent || !wl_resource_get_user_data(resource)) {
+		return;
+	}
+	struct wlr_xdg_surface *self = wlr_xdg_surface_from_resource(resource);
+	struct wlr_xdg_surface *xdg = wlr_xdg_surface_from_resource(parent);
+	// Walk up through popups; a cycle through us ends it (bounded, as
+	// a chain from an earlier bug could be one too).
+	for (int depth = 0; xdg && depth < 256; depth++) {
+		if (xdg == self) {
+			args[1].o = NULL;
+			wl_resource_post_error(resource, XDG_WM_BASE_ERROR_INVALID_POPUP_PARENT,
+				"a popup cannot be its own parent or ancestor");
+			return;
+		}
+		if (xdg->role != WLR_XDG_SURFACE_ROLE_POPUP || !xdg->popup ||
+				!xdg->popup->parent ||
+				!wlr_surface_is_xdg_surface(xdg->popup->parent)) {
+			return;
+		}
+		xdg = wlr_xdg_surface_from_wlr_surface(xdg->popup->parent);
+	}
+}
+
 static void guard_request(void *data, enum wl_protocol_logger_type type,
 		const struct wl_protocol_logger_message *message) {
 	if (type != WL_PROTOCOL_LOGGER_REQUEST || !message->resource) {
@@ -74,16 +107,71 @@ static void guard_request(void *data, enum wl_protocol_logger_type type,
 		// The arguments are the closure's own: fixing them here fixes
 		// what the handler gets.
 		guard_keymap((union wl_argument *)message->arguments);
+	} else if (!strcmp(iface, "xdg_surface") && !strcmp(name, "get_popup") &&
+			message->arguments_count == 3) {
+		guard_popup_parent(message->resource,
+			(union wl_argument *)message->arguments);
 	}
+}
+
+/* A wl_surface destroyed under a live xdg_toplevel or xdg_popup leaves
+ * that role object pointing at nothing in wlroots 0.15.1, and every later
+ * request on it (set_fullscreen, move, grab...) dereferences NULL. The
+ * client broke the protocol's order; it gets an error now, which makes
+ * libwayland stop reading its requests before the next one runs. (During
+ * a disconnect libwayland drops such errors itself.) */
+struct surface_guard {
+	struct wl_listener destroy;
+};
+
+static void handle_surface_destroy(struct wl_listener *listener, void *data) {
+	struct surface_guard *guard = wl_container_of(listener, guard, destroy);
+	struct wlr_surface *surface = data;
+	wl_list_remove(&guard->destroy.link);
+	free(guard);
+	if (!wlr_surface_is_xdg_surface(surface)) {
+		return;
+	}
+	struct wlr_xdg_surface *xdg = wlr_xdg_surface_from_wlr_surface(surface);
+	struct wl_resource *role = NULL;
+	if (xdg && xdg->role == WLR_XDG_SURFACE_ROLE_TOPLEVEL && xdg->toplevel) {
+		role = xdg->toplevel->resource;
+	} else if (xdg && xdg->role == WLR_XDG_SURFACE_ROLE_POPUP && xdg->popup) {
+		role = xdg->popup->resource;
+	}
+	if (role) {
+		wl_resource_post_error(xdg->resource,
+			XDG_WM_BASE_ERROR_DEFUNCT_SURFACES,
+			"wl_surface destroyed before its %s",
+			xdg->role == WLR_XDG_SURFACE_ROLE_TOPLEVEL ? "xdg_toplevel" :
+			"xdg_popup");
+	}
+}
+
+static void handle_new_surface(struct wl_listener *listener, void *data) {
+	struct wlr_surface *surface = data;
+	struct surface_guard *guard = calloc(1, sizeof(*guard));
+	if (!guard) {
+		return;
+	}
+	// Added now, before any role exists: it runs before wlroots' own
+	// xdg_surface listener tears the role down.
+	guard->destroy.notify = handle_surface_destroy;
+	wl_signal_add(&surface->events.destroy, &guard->destroy);
 }
 
 bool guards_init(struct pwl_server *server) {
 	server->guard_logger = wl_display_add_protocol_logger(server->display,
 		guard_request, server);
+	server->guard_new_surface.notify = handle_new_surface;
+	wl_signal_add(&server->compositor->events.new_surface,
+		&server->guard_new_surface);
 	return server->guard_logger != NULL;
 }
 
 void guards_finish(struct pwl_server *server) {
+	wl_list_remove(&server->guard_new_surface.link);
+	wl_list_init(&server->guard_new_surface.link);
 	if (server->guard_logger) {
 		wl_protocol_logger_destroy(server->guard_logger);
 		server->guard_logger = NULL;

@@ -223,6 +223,7 @@ bool server_init(struct pwl_server *server, struct pwl_config *config) {
 	wl_list_init(&server->launches);
 	wl_signal_init(&server->events.launch_changed);
 	wl_list_init(&server->app_new_surface.link);
+	wl_list_init(&server->guard_new_surface.link);
 
 	server->display = wl_display_create();
 	if (!server->display) {

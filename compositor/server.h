@@ -100,6 +100,7 @@ struct pwl_server {
 	struct wl_listener request_activate;
 	struct wl_listener layout_change;
 	struct wl_listener app_new_surface;
+	struct wl_listener guard_new_surface; // see guards.c
 };
 
 /** Creates the display, backend, renderer and every global. On failure

@@ -1,0 +1,234 @@
+/* pwl-hostile-client --case NAME: the shortest request sequences known to
+ * crash compositors built on wlroots 0.15.1, one per case, for regression
+ * tests. It prints "sent" once everything is out and the compositor
+ * answered a wl_display.sync (or "error N" if the compositor ended the
+ * connection with a protocol error, which is a fine answer too), then
+ * exits. A compositor that dies is the failure the tests look for. */
+#define _GNU_SOURCE // memfd_create
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <wayland-client.h>
+
+#include "pointer-constraints-unstable-v1-client-protocol.h"
+#include "relative-pointer-unstable-v1-client-protocol.h"
+#include "virtual-keyboard-unstable-v1-client-protocol.h"
+#include "wlr-layer-shell-unstable-v1-client-protocol.h"
+#include "xdg-decoration-unstable-v1-client-protocol.h"
+#include "xdg-shell-client-protocol.h"
+
+static struct {
+	struct wl_compositor *compositor;
+	struct wl_seat *seat;
+	struct wl_shm *shm;
+	struct xdg_wm_base *wm_base;
+	struct zwp_virtual_keyboard_manager_v1 *vkbd;
+	struct zwp_relative_pointer_manager_v1 *relative;
+	struct zwp_pointer_constraints_v1 *constraints;
+	struct zwlr_layer_shell_v1 *layer_shell;
+	struct zxdg_decoration_manager_v1 *decoration;
+} g;
+
+static void global(void *data, struct wl_registry *r, uint32_t name,
+		const char *iface, uint32_t version) {
+	if (!strcmp(iface, wl_compositor_interface.name)) {
+		g.compositor = wl_registry_bind(r, name, &wl_compositor_interface, 4);
+	} else if (!strcmp(iface, wl_seat_interface.name)) {
+		g.seat = wl_registry_bind(r, name, &wl_seat_interface,
+			version < 7 ? version : 7);
+	} else if (!strcmp(iface, wl_shm_interface.name)) {
+		g.shm = wl_registry_bind(r, name, &wl_shm_interface, 1);
+	} else if (!strcmp(iface, xdg_wm_base_interface.name)) {
+		g.wm_base = wl_registry_bind(r, name, &xdg_wm_base_interface, 2);
+	} else if (!strcmp(iface, zwp_virtual_keyboard_manager_v1_interface.name)) {
+		g.vkbd = wl_registry_bind(r, name,
+			&zwp_virtual_keyboard_manager_v1_interface, 1);
+	} else if (!strcmp(iface,
+			zwp_relative_pointer_manager_v1_interface.name)) {
+		g.relative = wl_registry_bind(r, name,
+			&zwp_relative_pointer_manager_v1_interface, 1);
+	} else if (!strcmp(iface, zwp_pointer_constraints_v1_interface.name)) {
+		g.constraints = wl_registry_bind(r, name,
+			&zwp_pointer_constraints_v1_interface, 1);
+	} else if (!strcmp(iface, zwlr_layer_shell_v1_interface.name)) {
+		g.layer_shell = wl_registry_bind(r, name,
+			&zwlr_layer_shell_v1_interface, 1);
+	} else if (!strcmp(iface, zxdg_decoration_manager_v1_interface.name)) {
+		g.decoration = wl_registry_bind(r, name,
+			&zxdg_decoration_manager_v1_interface, 1);
+	}
+}
+
+static void global_remove(void *data, struct wl_registry *r, uint32_t name) {
+}
+
+static const struct wl_registry_listener registry_listener = {
+	global, global_remove,
+};
+
+static int memfd_with(const char *data, size_t len, size_t file_size) {
+	int fd = memfd_create("hostile", MFD_CLOEXEC);
+	if (fd < 0 || ftruncate(fd, (off_t)file_size) < 0) {
+		exit(2);
+	}
+	if (len && pwrite(fd, data, len, 0) != (ssize_t)len) {
+		exit(2);
+	}
+	return fd;
+}
+
+static struct xdg_surface *toplevel(struct wl_surface **surface_out,
+		struct xdg_toplevel **toplevel_out) {
+	struct wl_surface *surface = wl_compositor_create_surface(g.compositor);
+	struct xdg_surface *xs = xdg_wm_base_get_xdg_surface(g.wm_base, surface);
+	struct xdg_toplevel *tl = xdg_surface_get_toplevel(xs);
+	wl_surface_commit(surface);
+	*surface_out = surface;
+	if (toplevel_out) {
+		*toplevel_out = tl;
+	}
+	return xs;
+}
+
+static bool run_case(const char *name, struct wl_display *display) {
+	if (!strcmp(name, "keymap-short")) {
+		// A keymap fd far shorter than the size it claims.
+		struct zwp_virtual_keyboard_v1 *kb =
+			zwp_virtual_keyboard_manager_v1_create_virtual_keyboard(g.vkbd,
+				g.seat);
+		int fd = memfd_with("xkb_keymap {", 12, 12);
+		zwp_virtual_keyboard_v1_keymap(kb, WL_KEYBOARD_KEYMAP_FORMAT_XKB_V1,
+			fd, 1 << 20);
+		close(fd);
+	} else if (!strcmp(name, "keymap-unterminated")) {
+		// Exactly `size` bytes, none of them NUL.
+		size_t size = 64 * 1024;
+		char *junk = malloc(size);
+		memset(junk, 'k', size);
+		int fd = memfd_with(junk, size, size);
+		free(junk);
+		struct zwp_virtual_keyboard_v1 *kb =
+			zwp_virtual_keyboard_manager_v1_create_virtual_keyboard(g.vkbd,
+				g.seat);
+		zwp_virtual_keyboard_v1_keymap(kb, WL_KEYBOARD_KEYMAP_FORMAT_XKB_V1,
+			fd, (uint32_t)size);
+		close(fd);
+	} else if (!strcmp(name, "popup-self-parent")) {
+		// A popup whose parent is its own xdg_surface.
+		struct wl_surface *surface = wl_compositor_create_surface(
+			g.compositor);
+		struct xdg_surface *xs = xdg_wm_base_get_xdg_surface(g.wm_base,
+			surface);
+		struct xdg_positioner *pos = xdg_wm_base_create_positioner(g.wm_base);
+		xdg_positioner_set_size(pos, 10, 10);
+		xdg_positioner_set_anchor_rect(pos, 0, 0, 1, 1);
+		xdg_surface_get_popup(xs, xs, pos);
+		wl_surface_commit(surface);
+	} else if (!strcmp(name, "toplevel-after-surface-destroy")) {
+		// Every toplevel request after its wl_surface is gone.
+		struct wl_surface *surface;
+		struct xdg_toplevel *tl;
+		toplevel(&surface, &tl);
+		wl_display_roundtrip(display);
+		wl_surface_destroy(surface);
+		xdg_toplevel_set_fullscreen(tl, NULL);
+		xdg_toplevel_unset_fullscreen(tl);
+		xdg_toplevel_set_maximized(tl);
+		xdg_toplevel_unset_maximized(tl);
+		xdg_toplevel_set_minimized(tl);
+		xdg_toplevel_set_title(tl, "gone");
+		xdg_toplevel_set_app_id(tl, "gone");
+		xdg_toplevel_set_min_size(tl, 10, 10);
+		xdg_toplevel_set_max_size(tl, 20, 20);
+		xdg_toplevel_move(tl, g.seat, 1);
+		xdg_toplevel_resize(tl, g.seat, 1, XDG_TOPLEVEL_RESIZE_EDGE_RIGHT);
+		xdg_toplevel_show_window_menu(tl, g.seat, 1, 0, 0);
+		xdg_toplevel_set_parent(tl, NULL);
+	} else if (!strcmp(name, "decoration-after-surface-destroy")) {
+		struct wl_surface *surface;
+		struct xdg_toplevel *tl;
+		toplevel(&surface, &tl);
+		struct zxdg_toplevel_decoration_v1 *deco =
+			zxdg_decoration_manager_v1_get_toplevel_decoration(g.decoration,
+				tl);
+		wl_surface_destroy(surface);
+		zxdg_toplevel_decoration_v1_set_mode(deco,
+			ZXDG_TOPLEVEL_DECORATION_V1_MODE_SERVER_SIDE);
+		zxdg_toplevel_decoration_v1_unset_mode(deco);
+	} else if (!strcmp(name, "pointer-inert")) {
+		// A wl_pointer whose seat was released: relative pointer and
+		// constraints made for it.
+		struct wl_pointer *pointer = wl_seat_get_pointer(g.seat);
+		wl_seat_release(g.seat);
+		struct wl_surface *surface;
+		toplevel(&surface, NULL);
+		zwp_relative_pointer_manager_v1_get_relative_pointer(g.relative,
+			pointer);
+		zwp_pointer_constraints_v1_lock_pointer(g.constraints, surface,
+			pointer, NULL, ZWP_POINTER_CONSTRAINTS_V1_LIFETIME_PERSISTENT);
+	} else if (!strcmp(name, "layer-zero-size")) {
+		struct wl_surface *surface = wl_compositor_create_surface(
+			g.compositor);
+		struct zwlr_layer_surface_v1 *ls = zwlr_layer_shell_v1_get_layer_surface(
+			g.layer_shell, surface, NULL, 2, "x");
+		zwlr_layer_surface_v1_set_size(ls, 0, 0);
+		zwlr_layer_surface_v1_set_anchor(ls, 0);
+		wl_surface_commit(surface);
+	} else if (!strcmp(name, "teardown-many")) {
+		// Many live objects of every kind, then the client vanishes.
+		for (int i = 0; i < 300; i++) {
+			struct wl_surface *surface;
+			struct xdg_toplevel *tl;
+			struct xdg_surface *xs = toplevel(&surface, &tl);
+			struct xdg_positioner *pos =
+				xdg_wm_base_create_positioner(g.wm_base);
+			xdg_positioner_set_size(pos, 10, 10);
+			xdg_positioner_set_anchor_rect(pos, 0, 0, 1, 1);
+			struct wl_surface *ps = wl_compositor_create_surface(g.compositor);
+			xdg_surface_get_popup(xdg_wm_base_get_xdg_surface(g.wm_base, ps),
+				xs, pos);
+			if (g.decoration) {
+				zxdg_decoration_manager_v1_get_toplevel_decoration(
+					g.decoration, tl);
+			}
+		}
+		wl_display_flush(display);
+		_exit(0); // no goodbye
+	} else {
+		fprintf(stderr, "unknown case %s\n", name);
+		return false;
+	}
+	return true;
+}
+
+int main(int argc, char *argv[]) {
+	if (argc != 3 || strcmp(argv[1], "--case")) {
+		fprintf(stderr, "usage: pwl-hostile-client --case NAME\n");
+		return 2;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	struct wl_display *display = wl_display_connect(NULL);
+	if (!display) {
+		return 1;
+	}
+	struct wl_registry *registry = wl_display_get_registry(display);
+	wl_registry_add_listener(registry, &registry_listener, NULL);
+	wl_display_roundtrip(display);
+	if (!g.compositor || !g.wm_base || !g.seat) {
+		fprintf(stderr, "missing globals\n");
+		return 1;
+	}
+	if (!run_case(argv[2], display)) {
+		return 2;
+	}
+	if (wl_display_roundtrip(display) < 0) {
+		printf("error %d\n", wl_display_get_error(display));
+	} else {
+		printf("sent\n");
+	}
+	wl_display_disconnect(display);
+	return 0;
+}
