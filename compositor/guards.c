@@ -1,6 +1,7 @@
 #define _GNU_SOURCE // memfd_create
 #include "guards.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,6 +96,118 @@ static void guard_popup_parent(struct wl_resource *resource,
 	}
 }
 
+/* The last requests handled, kept for the crash report: when pocketwl
+ * dies in a handler, the request that killed it is among these. */
+#define RECENT 32
+static struct {
+	char text[RECENT][96];
+	unsigned next;
+} recent;
+
+static void remember(struct wl_resource *resource, const char *iface,
+		const char *name) {
+	pid_t pid = 0;
+	wl_client_get_credentials(wl_resource_get_client(resource), &pid, NULL,
+		NULL);
+	snprintf(recent.text[recent.next % RECENT], sizeof(recent.text[0]),
+		"pid %d: %s@%u.%s\n", (int)pid, iface, wl_resource_get_id(resource),
+		name);
+	recent.next++;
+}
+
+static void write_str(const char *text) {
+	size_t len = strlen(text);
+	while (len > 0) {
+		ssize_t n = write(STDERR_FILENO, text, len);
+		if (n <= 0) {
+			return;
+		}
+		text += n;
+		len -= (size_t)n;
+	}
+}
+
+/* Only write(2) and plain memory here: this runs in a signal handler. */
+void guards_report_recent(void) {
+	write_str("pocketwl: the last client requests, oldest first:\n");
+	unsigned start = recent.next > RECENT ? recent.next - RECENT : 0;
+	for (unsigned i = start; i < recent.next; i++) {
+		write_str("  ");
+		write_str(recent.text[i % RECENT]);
+	}
+}
+
+static void handle_fatal(int sig) {
+	write_str("pocketwl: fatal signal ");
+	write_str(sig == SIGSEGV ? "SIGSEGV" : sig == SIGBUS ? "SIGBUS" :
+		sig == SIGABRT ? "SIGABRT" : "SIGFPE");
+	write_str("\n");
+	guards_report_recent();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* wl_subsurface.place_above/place_below after the parent surface was
+ * destroyed: wlroots 0.15.1 sets the subsurface's parent to NULL and then
+ * looks for siblings under it. The request cannot be valid any more (there
+ * is no parent or sibling left), so the client gets its error; and for the
+ * one dispatch that still follows, the subsurface's parent is an empty
+ * stand-in surface, so that the sibling search finds nothing instead of
+ * reading NULL. Its real NULL is put back before wlroots tears the
+ * subsurface down (resource destroy listeners run before wlroots' own
+ * destroy callbacks). */
+static struct wlr_surface orphan_parent; // only its pending lists are used
+
+struct orphan {
+	struct wlr_subsurface *subsurface;
+	struct wl_listener subsurface_destroy, surface_destroy;
+};
+
+static void orphan_restore(struct orphan *o) {
+	if (o->subsurface->parent == &orphan_parent) {
+		o->subsurface->parent = NULL;
+	}
+	wl_list_remove(&o->subsurface_destroy.link);
+	wl_list_remove(&o->surface_destroy.link);
+	free(o);
+}
+
+static void orphan_handle_subsurface_destroy(struct wl_listener *listener,
+		void *data) {
+	struct orphan *o = wl_container_of(listener, o, subsurface_destroy);
+	orphan_restore(o);
+}
+
+static void orphan_handle_surface_destroy(struct wl_listener *listener,
+		void *data) {
+	struct orphan *o = wl_container_of(listener, o, surface_destroy);
+	orphan_restore(o);
+}
+
+static void guard_orphan_subsurface(struct wl_resource *resource) {
+	struct wlr_subsurface *sub = wl_resource_get_user_data(resource);
+	if (!sub || sub->parent || !sub->surface) {
+		return;
+	}
+	struct orphan *o = calloc(1, sizeof(*o));
+	if (!o) {
+		return; // out of memory: nothing safe to do here
+	}
+	if (!orphan_parent.pending.subsurfaces_below.next) {
+		wl_list_init(&orphan_parent.pending.subsurfaces_below);
+		wl_list_init(&orphan_parent.pending.subsurfaces_above);
+	}
+	wl_resource_post_error(resource, WL_SUBSURFACE_ERROR_BAD_SURFACE,
+		"the parent surface of this subsurface was destroyed");
+	o->subsurface = sub;
+	sub->parent = &orphan_parent;
+	o->subsurface_destroy.notify = orphan_handle_subsurface_destroy;
+	wl_resource_add_destroy_listener(resource, &o->subsurface_destroy);
+	o->surface_destroy.notify = orphan_handle_surface_destroy;
+	wl_resource_add_destroy_listener(sub->surface->resource,
+		&o->surface_destroy);
+}
+
 static void guard_request(void *data, enum wl_protocol_logger_type type,
 		const struct wl_protocol_logger_message *message) {
 	if (type != WL_PROTOCOL_LOGGER_REQUEST || !message->resource) {
@@ -102,11 +215,15 @@ static void guard_request(void *data, enum wl_protocol_logger_type type,
 	}
 	const char *iface = wl_resource_get_class(message->resource);
 	const char *name = message->message->name;
+	remember(message->resource, iface, name);
 	if (!strcmp(iface, "zwp_virtual_keyboard_v1") &&
 			!strcmp(name, "keymap") && message->arguments_count == 3) {
 		// The arguments are the closure's own: fixing them here fixes
 		// what the handler gets.
 		guard_keymap((union wl_argument *)message->arguments);
+	} else if (!strcmp(iface, "wl_subsurface") &&
+			(!strcmp(name, "place_above") || !strcmp(name, "place_below"))) {
+		guard_orphan_subsurface(message->resource);
 	} else if (!strcmp(iface, "xdg_surface") && !strcmp(name, "get_popup") &&
 			message->arguments_count == 3) {
 		guard_popup_parent(message->resource,
@@ -161,6 +278,18 @@ static void handle_new_surface(struct wl_listener *listener, void *data) {
 }
 
 bool guards_init(struct pwl_server *server) {
+	// Under ASan (tests) its own handler reports instead, unless told
+	// handle_segv=0.
+	struct sigaction sa = { .sa_handler = handle_fatal };
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESETHAND;
+	struct sigaction old;
+	int sigs[] = { SIGSEGV, SIGBUS, SIGFPE };
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_DFL) {
+			sigaction(sigs[i], &sa, NULL);
+		}
+	}
 	server->guard_logger = wl_display_add_protocol_logger(server->display,
 		guard_request, server);
 	server->guard_new_surface.notify = handle_new_surface;

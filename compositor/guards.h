@@ -10,5 +10,8 @@ struct pwl_server;
 
 bool guards_init(struct pwl_server *server);
 void guards_finish(struct pwl_server *server);
+/** Writes the last client requests to stderr (signal-safe): for crash and
+ * watchdog reports. */
+void guards_report_recent(void);
 
 #endif

@@ -374,6 +374,81 @@ skip:
 	}
 }
 
+/* ---- scenarios: plausible object graphs to fuzz from ---- */
+
+static struct wl_proxy *find_global(const struct wl_interface *interface) {
+	for (int i = 0; i < f.nobjects; i++) {
+		if (f.objects[i].interface == interface) {
+			return f.objects[i].proxy;
+		}
+	}
+	return NULL;
+}
+
+/* A mapped-ish window (surface, xdg_surface, toplevel, a buffer), maybe a
+ * popup on it and a subsurface: the state where the interesting handlers
+ * live. Random requests then favour these newest objects. */
+static void build_scenario(void) {
+	struct wl_compositor *compositor =
+		(struct wl_compositor *)find_global(&wl_compositor_interface);
+	struct xdg_wm_base *wm =
+		(struct xdg_wm_base *)find_global(&xdg_wm_base_interface);
+	struct wl_shm *shm = (struct wl_shm *)find_global(&wl_shm_interface);
+	if (!compositor || !wm) {
+		return;
+	}
+	struct wl_surface *surface = wl_compositor_create_surface(compositor);
+	add_object((struct wl_proxy *)surface, &wl_surface_interface, 4);
+	struct xdg_surface *xs = xdg_wm_base_get_xdg_surface(wm, surface);
+	add_object((struct wl_proxy *)xs, &xdg_surface_interface, 1);
+	struct xdg_toplevel *tl = xdg_surface_get_toplevel(xs);
+	add_object((struct wl_proxy *)tl, &xdg_toplevel_interface, 1);
+	wl_surface_commit(surface);
+	if (shm && below(2)) {
+		int fd = memfd_create("fuzz-buffer", MFD_CLOEXEC);
+		if (fd >= 0 && ftruncate(fd, 64 * 64 * 4) == 0) {
+			struct wl_shm_pool *pool = wl_shm_create_pool(shm, fd, 64 * 64 * 4);
+			struct wl_buffer *buffer = wl_shm_pool_create_buffer(pool, 0, 64,
+				64, 256, WL_SHM_FORMAT_ARGB8888);
+			add_object((struct wl_proxy *)pool, &wl_shm_pool_interface, 1);
+			add_object((struct wl_proxy *)buffer, &wl_buffer_interface, 1);
+			xdg_surface_ack_configure(xs, 1);
+			wl_surface_attach(surface, buffer, 0, 0);
+			wl_surface_commit(surface);
+			if (f.nfds < MAX_FDS) {
+				f.fds[f.nfds++] = dup(fd); // may be truncated later
+			}
+		}
+		if (fd >= 0) {
+			close(fd);
+		}
+	}
+	if (below(2)) {
+		struct wl_surface *ps = wl_compositor_create_surface(compositor);
+		struct xdg_surface *pxs = xdg_wm_base_get_xdg_surface(wm, ps);
+		struct xdg_positioner *pos = xdg_wm_base_create_positioner(wm);
+		xdg_positioner_set_size(pos, 1 + (int32_t)below(100),
+			1 + (int32_t)below(100));
+		xdg_positioner_set_anchor_rect(pos, 0, 0, 1, 1);
+		struct xdg_popup *popup = xdg_surface_get_popup(pxs, xs, pos);
+		add_object((struct wl_proxy *)ps, &wl_surface_interface, 4);
+		add_object((struct wl_proxy *)pxs, &xdg_surface_interface, 1);
+		add_object((struct wl_proxy *)pos, &xdg_positioner_interface, 1);
+		add_object((struct wl_proxy *)popup, &xdg_popup_interface, 1);
+		wl_surface_commit(ps);
+	}
+	struct wl_subcompositor *sub =
+		(struct wl_subcompositor *)find_global(&wl_subcompositor_interface);
+	if (sub && below(2)) {
+		struct wl_surface *child = wl_compositor_create_surface(compositor);
+		struct wl_subsurface *ss = wl_subcompositor_get_subsurface(sub, child,
+			surface);
+		add_object((struct wl_proxy *)child, &wl_surface_interface, 4);
+		add_object((struct wl_proxy *)ss, &wl_subsurface_interface, 1);
+		wl_surface_commit(child);
+	}
+}
+
 /* ---- connection ---- */
 
 static void registry_global(void *data, struct wl_registry *registry,
@@ -516,6 +591,9 @@ int main(int argc, char *argv[]) {
 				status = 3;
 				break;
 			}
+		}
+		if (!below(3)) {
+			build_scenario();
 		}
 		for (long i = 0; i < batch; i++) {
 			send_random_request();

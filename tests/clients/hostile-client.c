@@ -30,12 +30,16 @@ static struct {
 	struct zwp_pointer_constraints_v1 *constraints;
 	struct zwlr_layer_shell_v1 *layer_shell;
 	struct zxdg_decoration_manager_v1 *decoration;
+	struct wl_subcompositor *subcompositor;
 } g;
 
 static void global(void *data, struct wl_registry *r, uint32_t name,
 		const char *iface, uint32_t version) {
 	if (!strcmp(iface, wl_compositor_interface.name)) {
 		g.compositor = wl_registry_bind(r, name, &wl_compositor_interface, 4);
+	} else if (!strcmp(iface, wl_subcompositor_interface.name)) {
+		g.subcompositor = wl_registry_bind(r, name,
+			&wl_subcompositor_interface, 1);
 	} else if (!strcmp(iface, wl_seat_interface.name)) {
 		g.seat = wl_registry_bind(r, name, &wl_seat_interface,
 			version < 7 ? version : 7);
@@ -169,6 +173,18 @@ static bool run_case(const char *name, struct wl_display *display) {
 			pointer);
 		zwp_pointer_constraints_v1_lock_pointer(g.constraints, surface,
 			pointer, NULL, ZWP_POINTER_CONSTRAINTS_V1_LIFETIME_PERSISTENT);
+	} else if (!strcmp(name, "subsurface-parent-destroyed")) {
+		// A subsurface reordered after its parent surface is gone.
+		struct wl_subcompositor *sub = g.subcompositor;
+		struct wl_surface *parent = wl_compositor_create_surface(g.compositor);
+		struct wl_surface *child = wl_compositor_create_surface(g.compositor);
+		struct wl_surface *other = wl_compositor_create_surface(g.compositor);
+		struct wl_subsurface *ss = wl_subcompositor_get_subsurface(sub, child,
+			parent);
+		wl_subcompositor_get_subsurface(sub, other, parent);
+		wl_surface_destroy(parent);
+		wl_subsurface_place_above(ss, other);
+		wl_subsurface_place_below(ss, other);
 	} else if (!strcmp(name, "layer-zero-size")) {
 		struct wl_surface *surface = wl_compositor_create_surface(
 			g.compositor);
