@@ -30,6 +30,7 @@ void config_init(struct pwl_config *config) {
 	config->keyboard.repeat_rate = 25;
 	config->keyboard.repeat_delay = 600;
 	config->cursor_size = 24;
+	config->watchdog_s = 5;
 	config->ssd = true;
 	// Started lazily on the first X client, so on costs nothing.
 	config->xwayland = true;
@@ -525,6 +526,11 @@ static void handle_general(struct parse_state *state, const char *key,
 		if (!parse_int(value, 8, 256, &c->cursor_size)) {
 			add_error(state, "general", key,
 				"'%s' is not a size from 8 to 256", value);
+		}
+	} else if (!strcmp(key, "watchdog")) {
+		if (!parse_int(value, 0, 3600, &c->watchdog_s)) {
+			add_error(state, "general", key, "'%s' is not a number of "
+				"seconds from 0 (off) to 3600", value);
 		}
 	} else {
 		add_error(state, "general", key, "unknown key");

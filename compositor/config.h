@@ -68,6 +68,7 @@ struct pwl_config {
 	int cursor_size;
 	bool xwayland;
 	bool ssd; // prefer server-side decorations
+	int watchdog_s; // the event loop stuck this long ends pocketwl; 0 off
 
 	/* How store apps run ([containers]). */
 	struct {

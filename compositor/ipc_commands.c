@@ -482,6 +482,21 @@ static struct json_object *cmd_stores(struct pwl_server *server,
 	return reply;
 }
 
+/* For the watchdog's test only (POCKETWL_DEBUG_IPC=1 in the compositor's
+ * environment): blocks the event loop for "seconds". */
+static struct json_object *cmd_debug_hang(struct pwl_server *server,
+		struct json_object *request) {
+	const char *enabled = getenv("POCKETWL_DEBUG_IPC");
+	if (!enabled || strcmp(enabled, "1")) {
+		return ipc_error("unknown command 'debug-hang'");
+	}
+	struct json_object *seconds;
+	int s = json_object_object_get_ex(request, "seconds", &seconds) ?
+		json_object_get_int(seconds) : 10;
+	sleep((unsigned)(s > 0 && s < 60 ? s : 10));
+	return ok_reply();
+}
+
 struct command {
 	const char *name;
 	struct json_object *(*run)(struct pwl_server *server,
@@ -513,6 +528,7 @@ static const struct command commands[] = {
 	{ "engine", ipc_cmd_engine },
 	{ "kiosk", ipc_cmd_kiosk },
 	{ "menu", ipc_cmd_menu },
+	{ "debug-hang", cmd_debug_hang },
 };
 
 struct json_object *ipc_run_command(struct pwl_server *server,

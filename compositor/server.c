@@ -56,6 +56,7 @@
 #include "containers.h"
 #include "guards.h"
 #include "kiosk.h"
+#include "watchdog.h"
 #include "panel_proc.h"
 #include "pocket_shell.h"
 #include "text.h"
@@ -350,11 +351,15 @@ bool server_start(struct pwl_server *server) {
 	}
 	wlr_log(WLR_INFO, "Running on WAYLAND_DISPLAY=%s, IPC at %s",
 		server->socket, server->ipc_path);
+	server->watchdog = watchdog_start(server, server->config->watchdog_s);
 	run_startup_commands(server);
 	return true;
 }
 
 void server_finish(struct pwl_server *server) {
+	// Ending can take a while (apps get time to stop): no watchdog then.
+	watchdog_stop(server->watchdog);
+	server->watchdog = NULL;
 	// No restarts while the session ends.
 	panel_proc_destroy(server->panel);
 	server->panel = NULL;

@@ -14,6 +14,7 @@ struct pwl_containers;
 struct pwl_kiosk;
 struct pwl_pocket_shell;
 struct pwl_panel_proc;
+struct pwl_watchdog;
 struct pwl_view;
 
 /* Scene layers, bottom to top. Fullscreen views sit above the top layer so
@@ -68,6 +69,7 @@ struct pwl_server {
 	struct pwl_kiosk *kiosk; // NULL unless in kiosk mode
 	struct pwl_pocket_shell *pocket_shell;
 	struct pwl_panel_proc *panel; // NULL without [panel] command
+	struct pwl_watchdog *watchdog; // NULL when off
 	char *ipc_path;
 
 	struct wl_list outputs; // pwl_output.link
