@@ -63,6 +63,12 @@ bool app_global_hidden(const struct pwl_app *app, const char *interface) {
 			return true;
 		}
 	}
+	// Risky in wlroots 0.15.1 (inert pointers): only for apps that ask.
+	if (!(app->permissions & PWL_PERM_POINTER) &&
+			(!strcmp(interface, "zwp_relative_pointer_manager_v1") ||
+			!strcmp(interface, "zwp_pointer_constraints_v1"))) {
+		return true;
+	}
 	if (!(app->permissions & PWL_PERM_CLIPBOARD)) {
 		for (size_t i = 0; i < sizeof(clipboard_globals) /
 				sizeof(clipboard_globals[0]); i++) {
@@ -90,6 +96,7 @@ bool permissions_parse(const char *text, uint32_t *out, char *bad,
 		{ "network", PWL_PERM_NETWORK },
 		{ "gpu", PWL_PERM_GPU },
 		{ "audio", PWL_PERM_AUDIO },
+		{ "pointer", PWL_PERM_POINTER },
 	};
 	*out = 0;
 	char buf[256];

@@ -14,6 +14,7 @@ enum pwl_permission {
 	PWL_PERM_NETWORK = 1 << 1,
 	PWL_PERM_GPU = 1 << 2,
 	PWL_PERM_AUDIO = 1 << 3,
+	PWL_PERM_POINTER = 1 << 4, // relative pointer, pointer constraints
 };
 
 /* An app instance: a private Wayland socket whose every client is this

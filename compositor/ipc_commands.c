@@ -363,7 +363,7 @@ static struct pwl_app *create_app(struct pwl_server *server,
 	if (!permissions_parse(ipc_arg_string(request, "permissions"), &permissions,
 			bad, sizeof(bad))) {
 		*error = ipc_error("unknown permission '%s' (clipboard, network, "
-			"gpu, audio)", bad);
+			"gpu, audio, pointer)", bad);
 		return NULL;
 	}
 	uid_t uid = getuid();

@@ -86,6 +86,7 @@ static void parse_permissions(struct parse *p, const char *value) {
 		{ "network", MANIFEST_PERM_NETWORK },
 		{ "gpu", MANIFEST_PERM_GPU },
 		{ "audio", MANIFEST_PERM_AUDIO },
+		{ "pointer", MANIFEST_PERM_POINTER },
 	};
 	char buf[512];
 	snprintf(buf, sizeof(buf), "%s", value);

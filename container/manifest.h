@@ -74,6 +74,9 @@ enum manifest_permission {
 	MANIFEST_PERM_NETWORK = 1 << 1,
 	MANIFEST_PERM_GPU = 1 << 2,
 	MANIFEST_PERM_AUDIO = 1 << 3,
+	/* Relative pointer and pointer constraints (games, remote desktops):
+	 * risky in wlroots 0.15.1, so only for apps that need them. */
+	MANIFEST_PERM_POINTER = 1 << 4,
 };
 
 #endif

@@ -19,6 +19,7 @@ static const struct {
 	{ "network", MANIFEST_PERM_NETWORK },
 	{ "gpu", MANIFEST_PERM_GPU },
 	{ "audio", MANIFEST_PERM_AUDIO },
+	{ "pointer", MANIFEST_PERM_POINTER },
 };
 #define NPERMS (sizeof(permission_names) / sizeof(permission_names[0]))
 
@@ -117,7 +118,8 @@ static int handle_entry(void *data, const char *section, const char *key,
 		p->ok = false;
 	} else if (!permissions_from_text(value, &bits, bad, sizeof(bad))) {
 		manifest_messages_add(p->errors, "%s:%d: [permissions] %s: unknown "
-			"permission '%s' (clipboard, network, gpu, audio)", p->path,
+			"permission '%s' (clipboard, network, gpu, audio, pointer)",
+			p->path,
 			p->line, key, bad);
 		p->ok = false;
 	} else {

@@ -49,15 +49,21 @@ static void test_app_clients_see_only_safe_globals(void **state) {
 	check_globals(app, true);
 	// No clipboard permission: no clipboard at all.
 	assert_false(client_saw(app, "global wl_data_device_manager"));
+	// No pointer permission: no relative pointer, no pointer constraints
+	// (risky in wlroots 0.15.1; doc/robustness.md).
+	assert_false(client_saw(app, "global zwp_relative_pointer_manager_v1"));
+	assert_false(client_saw(app, "global zwp_pointer_constraints_v1"));
 	assert_false(client_saw(app,
 		"global zwp_primary_selection_device_manager_v1"));
 	client_free(app);
 	free(dir);
 
-	dir = harness_app_create(h, "clippy", "clipboard", NULL, 0);
+	dir = harness_app_create(h, "clippy", "clipboard,pointer", NULL, 0);
 	app = client_spawn_test_app(h, dir, "--exit-after 300");
 	check_globals(app, true);
 	assert_true(client_saw(app, "global wl_data_device_manager"));
+	assert_true(client_saw(app, "global zwp_relative_pointer_manager_v1"));
+	assert_true(client_saw(app, "global zwp_pointer_constraints_v1"));
 	client_free(app);
 	free(dir);
 
