@@ -12,7 +12,6 @@
 struct parse_state {
 	struct pwl_config *config;
 	const char *path;
-	FILE *f;
 	int line; // line inih is looking at, counted by read_line
 	bool ok;
 };
@@ -595,27 +594,18 @@ static int handle_entry(void *data, const char *section, const char *key,
 
 /* inih reads through this so that we know the line a handler is called for
  * (Debian's libinih is built without INI_HANDLER_LINENO). */
-static char *read_line(char *str, int num, void *stream) {
-	struct parse_state *state = stream;
-	bool too_long;
-	char *line = ini_line_read(str, num, state->f, &too_long);
-	if (line) {
-		state->line++;
-	}
-	if (too_long) {
-		add_error(state, NULL, NULL, "line longer than %d characters", num - 2);
-	}
-	return line;
+static void line_too_long(void *data, int max) {
+	add_error(data, NULL, NULL, "line longer than %d characters", max);
 }
 
 bool config_parse(struct pwl_config *config, FILE *f, const char *path) {
 	struct parse_state state = {
 		.config = config,
 		.path = path,
-		.f = f,
 		.ok = true,
 	};
-	int ret = ini_parse_stream(read_line, &state, handle_entry, &state);
+	struct ini_reader reader = { f, &state.line, line_too_long, &state };
+	int ret = ini_parse_stream(ini_reader_read, &reader, handle_entry, &state);
 	if (ret > 0) {
 		// A syntax error inih could not hand to us (e.g. "[section").
 		state.line = ret;

@@ -2,7 +2,7 @@
 
 #include <string.h>
 
-char *ini_line_read(char *str, int num, FILE *f, bool *too_long) {
+static char *read_checked(char *str, int num, FILE *f, bool *too_long) {
 	*too_long = false;
 	char *line = fgets(str, num, f);
 	if (!line) {
@@ -18,6 +18,19 @@ char *ini_line_read(char *str, int num, FILE *f, bool *too_long) {
 		while (c != '\n' && c != EOF) {
 			c = fgetc(f);
 		}
+	}
+	return line;
+}
+
+char *ini_reader_read(char *str, int num, void *stream) {
+	struct ini_reader *r = stream;
+	bool too_long;
+	char *line = read_checked(str, num, r->f, &too_long);
+	if (line) {
+		(*r->line)++;
+	}
+	if (too_long) {
+		r->too_long(r->data, num - 2);
 	}
 	return line;
 }

@@ -9,7 +9,6 @@
 struct parse {
 	struct manifest *m;
 	const char *path;
-	FILE *f;
 	int line;
 	bool ok;
 	bool saw_entry, saw_pocket;
@@ -351,17 +350,8 @@ static int handler(void *data, const char *section, const char *key,
 	return 1;
 }
 
-static char *read_line(char *str, int num, void *stream) {
-	struct parse *p = stream;
-	bool too_long;
-	char *line = ini_line_read(str, num, p->f, &too_long);
-	if (line) {
-		p->line++;
-	}
-	if (too_long) {
-		error(p, "line longer than %d characters", num - 2);
-	}
-	return line;
+static void line_too_long(void *data, int max) {
+	error(data, "line longer than %d characters", max);
 }
 
 bool manifest_parse(struct manifest *m, FILE *f, const char *path,
@@ -370,9 +360,10 @@ bool manifest_parse(struct manifest *m, FILE *f, const char *path,
 	memset(m, 0, sizeof(*m));
 	m->id = strdup(id);
 	m->env = calloc(1, sizeof(*m->env));
-	struct parse p = { .m = m, .path = path, .f = f, .ok = true,
+	struct parse p = { .m = m, .path = path, .ok = true,
 		.errors = errors, .warnings = warnings };
-	int ret = ini_parse_stream(read_line, &p, handler, &p);
+	struct ini_reader reader = { f, &p.line, line_too_long, &p };
+	int ret = ini_parse_stream(ini_reader_read, &reader, handler, &p);
 	if (ret > 0) {
 		p.line = ret;
 		error(&p, "syntax error");

@@ -74,23 +74,15 @@ struct parse {
 	struct app_override *ov;
 	const char *path;
 	int line;
-	FILE *f;
 	struct manifest_messages *errors;
 	bool ok;
 };
 
-static char *read_line(char *str, int num, void *stream) {
-	struct parse *p = stream;
-	bool too_long;
-	char *line = ini_line_read(str, num, p->f, &too_long);
-	if (line) {
-		p->line++;
-	}
-	if (too_long) {
-		manifest_messages_add(p->errors, "%s:%d: line longer than %d characters", p->path, p->line, num - 2);
-		p->ok = false;
-	}
-	return line;
+static void line_too_long(void *data, int max) {
+	struct parse *p = data;
+	manifest_messages_add(p->errors, "%s:%d: line longer than %d characters",
+		p->path, p->line, max);
+	p->ok = false;
 }
 
 static int handle_entry(void *data, const char *section, const char *key,
@@ -145,9 +137,10 @@ bool override_load(const char *id, struct app_override *ov,
 		return false;
 	}
 	ov->present = true;
-	struct parse p = { .ov = ov, .path = path, .f = f, .errors = errors,
+	struct parse p = { .ov = ov, .path = path, .errors = errors,
 		.ok = true };
-	int ret = ini_parse_stream(read_line, &p, handle_entry, &p);
+	struct ini_reader reader = { f, &p.line, line_too_long, &p };
+	int ret = ini_parse_stream(ini_reader_read, &reader, handle_entry, &p);
 	if (ret > 0) {
 		manifest_messages_add(errors, "%s:%d: syntax error", path, ret);
 		p.ok = false;
