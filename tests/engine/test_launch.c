@@ -234,6 +234,22 @@ static struct json_object *wait_state(struct harness *h, const char *app,
 	return NULL;
 }
 
+/* The engine's inspect of the app's running container; its launch record
+ * must show `permissions` when that is not NULL. */
+static struct json_object *inspect_running(struct harness *h, const char *app,
+		const char *permissions) {
+	struct json_object *rec = wait_state(h, app, "running");
+	if (permissions) {
+		assert_string_equal(jstr(rec, "permissions"), permissions);
+	}
+	char path[256];
+	snprintf(path, sizeof(path), "/containers/%s/json", jstr(rec, "container"));
+	json_object_put(rec);
+	struct json_object *c = engine_get(path);
+	assert_non_null(c);
+	return c;
+}
+
 static char *saved_logs(struct harness *h, const char *app) {
 	struct json_object *reply = harness_ipc(h, "{\"command\":\"logs\","
 		"\"app\":\"%s\"}", app);
@@ -428,11 +444,7 @@ static void test_single_instance_and_consent(void **state) {
 		assert_true(i < 99);
 		harness_sleep(h, 100);
 	}
-	struct json_object *rec = wait_state(h, "asks", "running");
-	char path[256];
-	snprintf(path, sizeof(path), "/containers/%s/json", jstr(rec, "container"));
-	json_object_put(rec);
-	struct json_object *c = engine_get(path);
+	struct json_object *c = inspect_running(h, "asks", NULL);
 	assert_string_not_equal(jstr(json_object_object_get(c, "HostConfig"),
 		"NetworkMode"), "none");
 	json_object_put(c);
@@ -623,11 +635,7 @@ static void test_override_narrows(void **state) {
 		"\"app\":\"asks\"}");
 	assert_true(jbool(reply, "ok"));
 	json_object_put(reply);
-	struct json_object *rec = wait_state(h, "asks", "running");
-	assert_string_equal(jstr(rec, "permissions"), "clipboard");
-	snprintf(path, sizeof(path), "/containers/%s/json", jstr(rec, "container"));
-	json_object_put(rec);
-	struct json_object *c = engine_get(path);
+	struct json_object *c = inspect_running(h, "asks", "clipboard");
 	assert_string_equal(jstr(json_object_object_get(c, "HostConfig"),
 		"NetworkMode"), "none");
 	json_object_put(c);

@@ -156,30 +156,31 @@ static bool disconnected(int fd) {
 
 #define HEADER(id, opcode, size) (id), ((uint32_t)(size) << 16 | (opcode))
 
+/* Sends one message on a connection of its own: the compositor must hang
+ * up on it. */
+static void expect_disconnect(struct harness *h, const uint32_t *words,
+		size_t n) {
+	int fd = raw_connect(h);
+	send_words(fd, words, n, 0);
+	assert_true(disconnected(fd));
+	close(fd);
+}
+
 static void test_malformed_wire_data(void **state) {
 	struct harness *h = start(NULL);
 	struct test_client *good = map_client(h, "--app-id good --animate",
 		"good");
 	int fds_before = harness_fd_count(h);
 	// An opcode wl_display does not have.
-	int fd = raw_connect(h);
 	uint32_t bad_opcode[] = { HEADER(1, 42, 8) };
-	send_words(fd, bad_opcode, 2, 0);
-	assert_true(disconnected(fd));
-	close(fd);
+	expect_disconnect(h, bad_opcode, 2);
 	// An object that does not exist.
-	fd = raw_connect(h);
 	uint32_t no_object[] = { HEADER(999, 0, 12), 2 };
-	send_words(fd, no_object, 3, 0);
-	assert_true(disconnected(fd));
-	close(fd);
+	expect_disconnect(h, no_object, 3);
 	// A size smaller than a header, and one larger than the buffer.
-	fd = raw_connect(h);
 	uint32_t tiny[] = { HEADER(1, 0, 4) };
-	send_words(fd, tiny, 2, 0);
-	assert_true(disconnected(fd));
-	close(fd);
-	fd = raw_connect(h);
+	expect_disconnect(h, tiny, 2);
+	int fd = raw_connect(h);
 	uint32_t huge[] = { HEADER(1, 0, 0xfff0), 2 };
 	send_words(fd, huge, 3, 0);
 	close(fd); // truncated: the rest never comes
