@@ -530,10 +530,11 @@ static void disconnect(void) {
 	f.nobjects = 0;
 	wl_display_disconnect(f.display);
 	f.display = NULL;
-	for (int i = 0; i < f.nfds; i++) {
-		close(f.fds[i]);
-	}
 	f.nfds = 0;
+	// Every fd of ours goes too: ours, and those the compositor sent in
+	// events to objects without listeners (keymaps...), which libwayland
+	// leaves open. Thousands of reconnections would run out of fds.
+	close_range(3, ~0U, 0);
 }
 
 static bool connect_and_bind(void) {
