@@ -58,10 +58,10 @@ static void guard_keymap(union wl_argument *args) {
 	free(buf);
 	if (written) {
 		// The request's fd number now names our copy; wlroots closes it.
+		// The size it maps covers the terminating NUL (a page-aligned
+		// size would otherwise leave the NUL just past the mapping).
 		dup2(copy, fd);
-		if (got + 1 < size) {
-			args[2].u = (uint32_t)(got + 1);
-		}
+		args[2].u = (uint32_t)(got + 1);
 	}
 	close(copy);
 }

@@ -108,7 +108,8 @@ static bool run_case(const char *name, struct wl_display *display) {
 			fd, 1 << 20);
 		close(fd);
 	} else if (!strcmp(name, "keymap-unterminated")) {
-		// Exactly `size` bytes, none of them NUL.
+		// Exactly `size` bytes, none of them NUL; a whole number of pages,
+		// so that nothing after the mapping happens to end the string.
 		size_t size = 64 * 1024;
 		char *junk = malloc(size);
 		memset(junk, 'k', size);
