@@ -98,20 +98,36 @@ static void guard_popup_parent(struct wl_resource *resource,
 
 /* The last requests handled, kept for the crash report: when pocketwl
  * dies in a handler, the request that killed it is among these. */
-#define RECENT 32
+#define RECENT 200
 static struct {
-	char text[RECENT][96];
+	char text[RECENT][128];
 	unsigned next;
 } recent;
 
-static void remember(struct wl_resource *resource, const char *iface,
-		const char *name) {
-	pid_t pid = 0;
-	wl_client_get_credentials(wl_resource_get_client(resource), &pid, NULL,
-		NULL);
+static void remember(const struct wl_protocol_logger_message *message,
+		const char *iface, const char *name) {
+	struct wl_resource *resource = message->resource;
+	struct wl_client *client = wl_resource_get_client(resource);
+	char args[48] = "";
+	size_t used = 0;
+	// Object arguments by id: enough to follow one object's history.
+	const char *sig = message->message->signature;
+	for (int i = 0; *sig && i < message->arguments_count; sig++) {
+		if ((*sig >= '0' && *sig <= '9') || *sig == '?') {
+			continue;
+		}
+		if ((*sig == 'o' || *sig == 'n') && used < sizeof(args) - 12) {
+			uint32_t id = *sig == 'n' ? message->arguments[i].n :
+				(message->arguments[i].o ? wl_resource_get_id(
+				(struct wl_resource *)message->arguments[i].o) : 0);
+			used += (size_t)snprintf(args + used, sizeof(args) - used,
+				"%s%u", used ? "," : "", id);
+		}
+		i++;
+	}
 	snprintf(recent.text[recent.next % RECENT], sizeof(recent.text[0]),
-		"pid %d: %s@%u.%s\n", (int)pid, iface, wl_resource_get_id(resource),
-		name);
+		"client %p: %s@%u.%s(%s)\n", (void *)client, iface,
+		wl_resource_get_id(resource), name, args);
 	recent.next++;
 }
 
@@ -208,6 +224,26 @@ static void guard_orphan_subsurface(struct wl_resource *resource) {
 		&o->surface_destroy);
 }
 
+/* xdg_wm_base.get_xdg_surface for a wl_surface that already has an
+ * xdg_surface or a role: wlroots 0.15.1 makes a second xdg_surface and the
+ * first one's toplevel ends up pointing at nothing, which later requests
+ * on it (a decoration for it, say) dereference. The protocol forbids it;
+ * the client gets the error now, which ends it after this request. */
+static void guard_second_xdg_surface(struct wl_resource *resource,
+		union wl_argument *args) {
+	struct wl_resource *surface_resource = (struct wl_resource *)args[1].o;
+	if (!surface_resource) {
+		return;
+	}
+	struct wlr_surface *surface = wlr_surface_from_resource(surface_resource);
+	if (surface && (surface->role || wlr_surface_is_xdg_surface(surface) ||
+			surface->role_data)) {
+		wl_resource_post_error(resource, XDG_WM_BASE_ERROR_ROLE,
+			"wl_surface@%u already has a role or an xdg_surface",
+			wl_resource_get_id(surface_resource));
+	}
+}
+
 static void guard_request(void *data, enum wl_protocol_logger_type type,
 		const struct wl_protocol_logger_message *message) {
 	if (type != WL_PROTOCOL_LOGGER_REQUEST || !message->resource) {
@@ -215,12 +251,17 @@ static void guard_request(void *data, enum wl_protocol_logger_type type,
 	}
 	const char *iface = wl_resource_get_class(message->resource);
 	const char *name = message->message->name;
-	remember(message->resource, iface, name);
+	remember(message, iface, name);
 	if (!strcmp(iface, "zwp_virtual_keyboard_v1") &&
 			!strcmp(name, "keymap") && message->arguments_count == 3) {
 		// The arguments are the closure's own: fixing them here fixes
 		// what the handler gets.
 		guard_keymap((union wl_argument *)message->arguments);
+	} else if (!strcmp(iface, "xdg_wm_base") &&
+			!strcmp(name, "get_xdg_surface") &&
+			message->arguments_count == 2) {
+		guard_second_xdg_surface(message->resource,
+			(union wl_argument *)message->arguments);
 	} else if (!strcmp(iface, "wl_subsurface") &&
 			(!strcmp(name, "place_above") || !strcmp(name, "place_below"))) {
 		guard_orphan_subsurface(message->resource);

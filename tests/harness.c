@@ -303,7 +303,10 @@ static void exec_compositor(struct harness *h, const struct harness_options *o,
 	snprintf(outputs, sizeof(outputs), "%d", o->outputs > 0 ? o->outputs : 1);
 	setenv("WLR_HEADLESS_OUTPUTS", outputs, 1);
 	setenv("XDG_CONFIG_HOME", h->dir, 1);
-	setenv("ASAN_OPTIONS", "detect_leaks=1", 1);
+	// PWL_COMPOSITOR_ASAN_OPTIONS: for debugging a crash, e.g.
+	// "handle_segv=0" lets pocketwl print the requests that led to it.
+	const char *asan = getenv("PWL_COMPOSITOR_ASAN_OPTIONS");
+	setenv("ASAN_OPTIONS", asan ? asan : "detect_leaks=1", 1);
 	setenv("LSAN_OPTIONS", "suppressions=" PWL_LSAN_SUPP, 1);
 	setenv("UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1", 1);
 	unsetenv("WAYLAND_DISPLAY");

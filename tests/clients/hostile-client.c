@@ -163,6 +163,18 @@ static bool run_case(const char *name, struct wl_display *display) {
 		zxdg_toplevel_decoration_v1_set_mode(deco,
 			ZXDG_TOPLEVEL_DECORATION_V1_MODE_SERVER_SIDE);
 		zxdg_toplevel_decoration_v1_unset_mode(deco);
+	} else if (!strcmp(name, "second-xdg-surface")) {
+		// A second xdg_surface for a surface that has a toplevel; then the
+		// surface goes and a decoration is asked for the first toplevel
+		// (found by the fuzzer).
+		struct wl_surface *surface;
+		struct xdg_toplevel *tl;
+		toplevel(&surface, &tl);
+		struct xdg_surface *again = xdg_wm_base_get_xdg_surface(g.wm_base,
+			surface);
+		xdg_surface_destroy(again);
+		wl_surface_destroy(surface);
+		zxdg_decoration_manager_v1_get_toplevel_decoration(g.decoration, tl);
 	} else if (!strcmp(name, "pointer-inert")) {
 		// A wl_pointer whose seat was released: relative pointer and
 		// constraints made for it.

@@ -29,6 +29,7 @@ static void test_known_crash_sequences(void **state) {
 		"toplevel-after-surface-destroy", // NULL role in every request
 		"decoration-after-surface-destroy",
 		"subsurface-parent-destroyed", // sibling search under NULL
+		"second-xdg-surface", // the first toplevel left pointing at nothing
 		"pointer-inert", // relative pointer, constraint on an inert pointer
 		"layer-zero-size",
 		"teardown-many", // many live objects, then gone
