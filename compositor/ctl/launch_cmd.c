@@ -165,7 +165,17 @@ static int launch_command(int argc, char *argv[]) {
 		return 2;
 	}
 	const char *timeout_text = option(argc, argv, "--timeout");
-	int timeout_s = timeout_text ? atoi(timeout_text) : 300;
+	long timeout_s = 300;
+	if (timeout_text) {
+		char *end;
+		timeout_s = strtol(timeout_text, &end, 10);
+		if (*end != '\0' || end == timeout_text || timeout_s <= 0 ||
+				timeout_s > 86400) {
+			fprintf(stderr, "pocketctl launch: --timeout '%s' is not a number "
+				"of seconds from 1 to 86400\n", timeout_text);
+			return 2;
+		}
+	}
 	const char *error = NULL;
 	char *path = ipc_client_socket_path(&error);
 	if (!path) {

@@ -588,7 +588,9 @@ static void test_cycles_leave_nothing(void **state) {
 	// without it.
 	struct harness *h = start_session_env(NULL,
 		"ASAN_OPTIONS=detect_leaks=1:quarantine_size_mb=0");
-	int cycles = getenv("LAUNCH_CYCLES") ? atoi(getenv("LAUNCH_CYCLES")) : 100;
+	const char *cycles_text = getenv("LAUNCH_CYCLES");
+	int cycles = cycles_text ? (int)strtol(cycles_text, NULL, 10) : 100;
+	assert_true(cycles > 0 && cycles <= 10000);
 	int fds = 0;
 	long rss = 0;
 	for (int i = 0; i < cycles; i++) {

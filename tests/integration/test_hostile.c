@@ -54,7 +54,9 @@ static void test_known_crash_sequences(void **state) {
 
 static int env_int(const char *name, int fallback) {
 	const char *value = getenv(name);
-	return value && atoi(value) > 0 ? atoi(value) : fallback;
+	char *end;
+	long n = value ? strtol(value, &end, 10) : 0;
+	return value && *end == '\0' && n > 0 && n <= 3600 ? (int)n : fallback;
 }
 
 static void run_fuzz(bool app_socket) {
