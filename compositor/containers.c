@@ -46,6 +46,7 @@ struct pwl_containers {
 	struct engine_event queued[MAX_QUEUED_EVENTS];
 	int nqueued;
 	bool relist; // events were dropped
+	bool exiting; // the session ends: the last listing sweeps
 	struct wl_event_source *idle;
 };
 
@@ -101,11 +102,26 @@ static void broadcast_state(struct pwl_containers *c) {
 
 /* ---- orphans and reconciliation ---- */
 
-static void handle_orphan_removed(void *data, const struct engine_response *res) {
+static void handle_removed(void *data, const struct engine_response *res) {
 	(void)data;
-	if (res->error) {
-		wlr_log(WLR_ERROR, "Cannot remove a container of an earlier "
-			"session: %s", res->error);
+	// 404 and 409: gone already, or its removal is under way.
+	if (res->error && res->status != 404 && res->status != 409) {
+		wlr_log(WLR_ERROR, "Cannot remove an app container: %s", res->error);
+	}
+}
+
+/* At exit, after every launch was stopped: whatever of this session is
+ * still there (a stop or remove that failed) goes too. */
+static void sweep(struct pwl_containers *c,
+		const struct engine_container_info *ours, size_t n) {
+	for (size_t i = 0; i < n; i++) {
+		wlr_log(WLR_INFO, "Removing container %.12s (%s, %s) at exit",
+			ours[i].id, ours[i].app, ours[i].state);
+		char err[256];
+		if (!engine_container_op(c->engine, "remove", ours[i].id,
+				handle_removed, NULL, err, sizeof(err))) {
+			wlr_log(WLR_ERROR, "Cannot remove %s: %s", ours[i].id, err);
+		}
 	}
 }
 
@@ -125,16 +141,20 @@ static void handle_listing(void *data, const struct engine_response *res) {
 	for (size_t i = 0; i < n; i++) {
 		if (!strcmp(infos[i].session, c->session)) {
 			infos[ours++] = infos[i];
-		} else if (session_gone(infos[i].session)) {
+		} else if (!c->exiting && session_gone(infos[i].session)) {
 			wlr_log(WLR_INFO, "Removing container %.12s (%s) of an earlier "
 				"session that is gone", infos[i].id, infos[i].app);
 			if (!engine_container_op(c->engine, "remove", infos[i].id,
-					handle_orphan_removed, NULL, err, sizeof(err))) {
+					handle_removed, NULL, err, sizeof(err))) {
 				wlr_log(WLR_ERROR, "Cannot remove %s: %s", infos[i].id, err);
 			}
 		}
 	}
-	launches_reconcile(c->server, infos, ours);
+	if (c->exiting) {
+		sweep(c, infos, ours);
+	} else {
+		launches_reconcile(c->server, infos, ours);
+	}
 	free(infos);
 }
 
@@ -298,6 +318,14 @@ void containers_destroy(struct pwl_containers *c) {
 			1000L + 3000;
 		while (engine_pending(c->engine) > 0 && now_ms() < deadline) {
 			wl_event_loop_dispatch(server->loop, 100);
+		}
+		if (c->state == LINK_CONNECTED) {
+			c->exiting = true;
+			list_containers(c);
+			deadline += 2000;
+			while (engine_pending(c->engine) > 0 && now_ms() < deadline) {
+				wl_event_loop_dispatch(server->loop, 100);
+			}
 		}
 		if (engine_pending(c->engine) > 0) {
 			wlr_log(WLR_ERROR, "The engine did not stop every app in time; "

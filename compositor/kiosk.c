@@ -43,6 +43,7 @@ struct pwl_kiosk {
 	struct pwl_view *view; // the app's window on screen, if any
 	struct wlr_scene_node *mirrors[MAX_MIRRORS];
 	int nmirrors;
+	bool arranging; // in kiosk_outputs_changed
 
 	struct wlr_scene_tree *status; // rebuilt on every change
 	char status_text[1300];
@@ -120,7 +121,7 @@ static void update_status(struct pwl_kiosk *kiosk) {
 	const char *name = launch ? launch->name : kiosk->app;
 	if (launch && launch->ready && launch->windows > 0) {
 		text[0] = '\0';
-	} else if (kiosk->restart && kiosk->last_error[0]) {
+	} else if (!launch && kiosk->last_error[0]) {
 		long s = (ms_until(&kiosk->restart_at) + 999) / 1000;
 		snprintf(text, sizeof(text), "%s stopped: %s. Starting again in "
 			"%ld s", kiosk->app, kiosk->last_error, s > 0 ? s : 0);
@@ -148,6 +149,22 @@ static int handle_tick(void *data) {
 
 /* ---- launching and restarting ---- */
 
+/* Launches again after the backoff, which then doubles. */
+static void arm_restart(struct pwl_kiosk *kiosk) {
+	clock_gettime(CLOCK_MONOTONIC, &kiosk->restart_at);
+	kiosk->restart_at.tv_sec += kiosk->backoff_ms / 1000;
+	kiosk->restart_at.tv_nsec += (kiosk->backoff_ms % 1000) * 1000000L;
+	if (kiosk->restart_at.tv_nsec >= 1000000000L) {
+		kiosk->restart_at.tv_sec++;
+		kiosk->restart_at.tv_nsec -= 1000000000L;
+	}
+	wl_event_source_timer_update(kiosk->restart, kiosk->backoff_ms);
+	wlr_log(WLR_INFO, "Kiosk: %s ended (%s); starting it again in %d ms",
+		kiosk->app, kiosk->last_error, kiosk->backoff_ms);
+	kiosk->backoff_ms = kiosk->backoff_ms * 2 > BACKOFF_MAX_MS ?
+		BACKOFF_MAX_MS : kiosk->backoff_ms * 2;
+}
+
 static void launch_now(struct pwl_kiosk *kiosk) {
 	struct pwl_launch_options options = { .consent = true, .kiosk = true };
 	char error[1024];
@@ -157,7 +174,7 @@ static void launch_now(struct pwl_kiosk *kiosk) {
 		// Not even startable (store missing, bad manifest): try again,
 		// the store may be plugged in later.
 		snprintf(kiosk->last_error, sizeof(kiosk->last_error), "%s", error);
-		wl_event_source_timer_update(kiosk->restart, kiosk->backoff_ms);
+		arm_restart(kiosk);
 	}
 	update_status(kiosk);
 }
@@ -176,18 +193,7 @@ static void schedule_restart(struct pwl_kiosk *kiosk) {
 	snprintf(kiosk->last_error, sizeof(kiosk->last_error), "%s",
 		launch->error[0] ? launch->error : "it exited");
 	kiosk->launch = NULL;
-	clock_gettime(CLOCK_MONOTONIC, &kiosk->restart_at);
-	kiosk->restart_at.tv_sec += kiosk->backoff_ms / 1000;
-	kiosk->restart_at.tv_nsec += (kiosk->backoff_ms % 1000) * 1000000L;
-	if (kiosk->restart_at.tv_nsec >= 1000000000L) {
-		kiosk->restart_at.tv_sec++;
-		kiosk->restart_at.tv_nsec -= 1000000000L;
-	}
-	wl_event_source_timer_update(kiosk->restart, kiosk->backoff_ms);
-	wlr_log(WLR_INFO, "Kiosk: %s ended (%s); starting it again in %d ms",
-		kiosk->app, kiosk->last_error, kiosk->backoff_ms);
-	kiosk->backoff_ms = kiosk->backoff_ms * 2 > BACKOFF_MAX_MS ?
-		BACKOFF_MAX_MS : kiosk->backoff_ms * 2;
+	arm_restart(kiosk);
 }
 
 static void handle_launch_changed(struct wl_listener *listener, void *data) {
@@ -207,6 +213,19 @@ static void handle_launch_changed(struct wl_listener *listener, void *data) {
 
 /* ---- windows ---- */
 
+/* The primary is the leftmost (then topmost) output of the layout. */
+static struct pwl_output *primary_output(struct pwl_server *server) {
+	struct pwl_output *first = NULL, *output;
+	wl_list_for_each(output, &server->outputs, link) {
+		if (!first || output->box.x < first->box.x ||
+				(output->box.x == first->box.x &&
+				output->box.y < first->box.y)) {
+			first = output;
+		}
+	}
+	return first;
+}
+
 bool kiosk_view_box(struct pwl_kiosk *kiosk, struct pwl_view *view,
 		struct wlr_box *box) {
 	if (!kiosk || !view->app || !view->app->launch ||
@@ -217,21 +236,13 @@ bool kiosk_view_box(struct pwl_kiosk *kiosk, struct pwl_view *view,
 	if (server->config->kiosk.span) {
 		struct wlr_box *all = wlr_output_layout_get_box(
 			server->output_layout, NULL);
-		if (!all) {
+		if (!all || wlr_box_empty(all)) {
 			return false;
 		}
 		*box = *all;
 		return true;
 	}
-	// The primary is the leftmost (then topmost) output of the layout.
-	struct pwl_output *first = NULL, *output;
-	wl_list_for_each(output, &server->outputs, link) {
-		if (!first || output->box.x < first->box.x ||
-				(output->box.x == first->box.x &&
-				output->box.y < first->box.y)) {
-			first = output;
-		}
-	}
+	struct pwl_output *first = primary_output(server);
 	if (!first) {
 		return false;
 	}
@@ -247,23 +258,85 @@ static void drop_mirrors(struct pwl_kiosk *kiosk) {
 }
 
 /* Mirrored outputs show the same surface again: wlroots draws one more
- * scene tree of it at each output's origin (no scaling in 0.15). */
-static void make_mirrors(struct pwl_kiosk *kiosk, struct pwl_view *view,
-		const struct wlr_box *primary) {
+ * scene tree of it on each, centred; the output's scale (fit_mirrors) makes
+ * it as large as the output allows. */
+static void make_mirrors(struct pwl_kiosk *kiosk, struct pwl_view *view) {
 	struct pwl_server *server = kiosk->server;
-	struct pwl_output *output;
+	struct pwl_output *primary = primary_output(server), *output;
+	if (!primary) {
+		return;
+	}
+	// Placed as the primary's box is (the window may still be resizing
+	// to it): the same picture, where the primary shows it.
+	const struct wlr_box *pbox = &primary->box;
 	wl_list_for_each(output, &server->outputs, link) {
-		if ((output->box.x == primary->x && output->box.y == primary->y) ||
-				kiosk->nmirrors == MAX_MIRRORS || !view->surface) {
+		if (output == primary || kiosk->nmirrors == MAX_MIRRORS ||
+				!view->surface) {
 			continue;
 		}
 		struct wlr_scene_node *tree = wlr_scene_subsurface_tree_create(
 			&server->layers[PWL_LAYER_FULLSCREEN]->node, view->surface);
 		if (tree) {
-			wlr_scene_node_set_position(tree, output->box.x, output->box.y);
+			wlr_scene_node_set_position(tree,
+				output->box.x + (output->box.width - pbox->width) / 2 +
+				(view->x - pbox->x),
+				output->box.y + (output->box.height - pbox->height) / 2 +
+				(view->y - pbox->y));
 			kiosk->mirrors[kiosk->nmirrors++] = tree;
 		}
 	}
+}
+
+/* wlroots 0.15's scene cannot scale a surface node, but it draws each
+ * output at its scale: a mirror output gets the scale at which its
+ * logical size holds the primary's whole (letterboxed if the shapes
+ * differ), so a smaller or larger screen shows the full picture. */
+static void fit_mirrors(struct pwl_kiosk *kiosk) {
+	struct pwl_server *server = kiosk->server;
+	struct pwl_output *primary = primary_output(server), *output;
+	if (!primary || wlr_box_empty(&primary->box)) {
+		return;
+	}
+	wl_list_for_each(output, &server->outputs, link) {
+		if (output == primary) {
+			continue;
+		}
+		struct wlr_output *wo = output->wlr_output;
+		int w, h;
+		wlr_output_transformed_resolution(wo, &w, &h);
+		float sx = (float)w / primary->box.width;
+		float sy = (float)h / primary->box.height;
+		float scale = sx < sy ? sx : sy;
+		if (scale <= 0.0f || (scale > wo->scale - 0.001f &&
+				scale < wo->scale + 0.001f)) {
+			continue;
+		}
+		wlr_log(WLR_INFO, "Kiosk: output %s mirrors %s at scale %.3f",
+			wo->name, primary->wlr_output->name, scale);
+		wlr_output_set_scale(wo, scale);
+		if (!wlr_output_commit(wo)) {
+			wlr_output_rollback(wo);
+			wlr_log(WLR_ERROR, "Kiosk: output %s refused scale %.3f",
+				wo->name, scale);
+		}
+	}
+}
+
+void kiosk_outputs_changed(struct pwl_kiosk *kiosk) {
+	if (!kiosk || kiosk->arranging) {
+		return;
+	}
+	// A scale commit arranges the outputs again, from inside this.
+	kiosk->arranging = true;
+	if (!kiosk->server->config->kiosk.span) {
+		fit_mirrors(kiosk);
+	}
+	drop_mirrors(kiosk);
+	if (kiosk->view && !kiosk->server->config->kiosk.span) {
+		make_mirrors(kiosk, kiosk->view);
+	}
+	draw_status(kiosk);
+	kiosk->arranging = false;
 }
 
 void kiosk_view_mapped(struct pwl_kiosk *kiosk, struct pwl_view *view) {
@@ -274,7 +347,7 @@ void kiosk_view_mapped(struct pwl_kiosk *kiosk, struct pwl_view *view) {
 	drop_mirrors(kiosk);
 	kiosk->view = view;
 	if (!kiosk->server->config->kiosk.span) {
-		make_mirrors(kiosk, view, &box);
+		make_mirrors(kiosk, view);
 	}
 	update_status(kiosk);
 }
@@ -350,6 +423,7 @@ struct pwl_kiosk *kiosk_create(struct pwl_server *server, const char *app) {
 	wl_event_source_timer_update(kiosk->tick, 1000);
 	wlr_log(WLR_INFO, "Kiosk mode: %s (%s outputs)", app,
 		server->config->kiosk.span ? "spanning" : "mirrored");
+	kiosk_outputs_changed(kiosk);
 	launch_now(kiosk);
 	return kiosk;
 }

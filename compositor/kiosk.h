@@ -21,6 +21,9 @@ void kiosk_destroy(struct pwl_kiosk *kiosk); // accepts NULL
  * (host clients keep the normal rules). */
 bool kiosk_view_box(struct pwl_kiosk *kiosk, struct pwl_view *view,
 	struct wlr_box *box);
+/** Outputs came, went or changed: mirror outputs are scaled to show the
+ * primary's picture whole, mirrors and the status screen redone. */
+void kiosk_outputs_changed(struct pwl_kiosk *kiosk); // accepts NULL
 void kiosk_view_mapped(struct pwl_kiosk *kiosk, struct pwl_view *view);
 void kiosk_view_unmapped(struct pwl_kiosk *kiosk, struct pwl_view *view);
 /** Pointer use: shows the cursor and restarts its idle timer. */

@@ -165,7 +165,10 @@ static void prune_ended(struct pwl_server *server) {
 	int ended = 0;
 	struct pwl_launch *launch, *tmp;
 	wl_list_for_each_safe(launch, tmp, &server->launches, link) {
-		if (!launch_active(launch) && ++ended > MAX_ENDED) {
+		// One still waiting for its container's last words and removal
+		// is kept until that is done.
+		if (!launch_active(launch) && !launch->request &&
+				++ended > MAX_ENDED) {
 			launch_free(launch);
 		}
 	}
@@ -780,8 +783,58 @@ void launches_handle_event(struct pwl_server *server,
 	}
 }
 
+static void handle_stale_removed(void *data,
+		const struct engine_response *res) {
+	(void)data;
+	// 404 and 409: gone already, or its removal is under way.
+	if (res->error && res->status != 404 && res->status != 409) {
+		wlr_log(WLR_ERROR, "Cannot remove a leftover app container: %s",
+			res->error);
+	}
+}
+
+/* A container of this session that no launch holds on to is left over:
+ * the engine went away between its app's end and its removal (Docker stops
+ * its containers as it shuts down, then refuses our remove), or before it
+ * answered a create it carried out. A launch whose create is still being
+ * answered knows its instance but not yet the container's id. */
+static bool container_held(struct pwl_server *server,
+		const struct engine_container_info *info) {
+	struct pwl_launch *launch;
+	wl_list_for_each(launch, &server->launches, link) {
+		bool busy = launch_active(launch) || launch->request;
+		if (busy && !strcmp(launch->container_id, info->id)) {
+			return true;
+		}
+		if (launch_active(launch) && !launch->container_id[0] &&
+				launch->instance && !strcmp(launch->instance, info->instance)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static void remove_stale_containers(struct pwl_server *server,
+		const struct engine_container_info *ours, size_t len) {
+	struct engine *engine = containers_engine_any(server->containers);
+	for (size_t i = 0; engine && i < len; i++) {
+		if (container_held(server, &ours[i])) {
+			continue;
+		}
+		wlr_log(WLR_INFO, "Removing leftover container %.12s of app %s (%s)",
+			ours[i].id, ours[i].app, ours[i].state);
+		char err[256];
+		if (!engine_container_op(engine, "remove", ours[i].id,
+				handle_stale_removed, NULL, err, sizeof(err))) {
+			wlr_log(WLR_ERROR, "Cannot remove container %s: %s", ours[i].id,
+				err);
+		}
+	}
+}
+
 void launches_reconcile(struct pwl_server *server,
 		const struct engine_container_info *running, size_t len) {
+	remove_stale_containers(server, running, len);
 	struct pwl_launch *launch, *tmp;
 	wl_list_for_each_safe(launch, tmp, &server->launches, link) {
 		if (launch->state != PWL_LAUNCH_RUNNING &&

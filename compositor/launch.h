@@ -77,7 +77,8 @@ bool launch_active(const struct pwl_launch *launch);
 void launches_engine_ready(struct pwl_server *server);
 void launches_handle_event(struct pwl_server *server,
 	const struct engine_event *event);
-/** After the engine came back: what is not in `running` has ended. */
+/** After the engine came back, with the containers of this session: what
+ * is not running has ended; what no launch holds is removed. */
 void launches_reconcile(struct pwl_server *server,
 	const struct engine_container_info *running, size_t len);
 void launches_view_mapped(struct pwl_app *app);

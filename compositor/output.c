@@ -12,6 +12,7 @@
 #include <wlr/util/log.h>
 
 #include "config.h"
+#include "kiosk.h"
 #include "layer_shell.h"
 #include "seat.h"
 #include "server.h"
@@ -81,6 +82,7 @@ static void rearrange(struct pwl_server *server) {
 		layer_shell_arrange(output);
 	}
 	views_fit_outputs(server);
+	kiosk_outputs_changed(server->kiosk);
 }
 
 void output_handle_layout_change(struct wl_listener *listener, void *data) {

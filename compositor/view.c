@@ -132,6 +132,14 @@ static void apply_maximized(struct pwl_view *view) {
 }
 
 static void apply_fullscreen(struct pwl_view *view) {
+	struct wlr_box kiosk_box;
+	if (kiosk_view_box(view->server->kiosk, view, &kiosk_box)) {
+		// Kiosk mode says where, whatever outputs came or went: all of
+		// them when spanning, the primary when mirroring.
+		view_move_resize(view, kiosk_box.x, kiosk_box.y, kiosk_box.width,
+			kiosk_box.height);
+		return;
+	}
 	struct pwl_output *output = view->fullscreen_output;
 	if (!output) {
 		output = view_output(view);

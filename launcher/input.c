@@ -29,23 +29,70 @@ static void launch(struct panel *panel, struct panel_app *app,
 	}
 }
 
+static struct panel_output *pointer_output(struct panel *panel) {
+	struct panel_output *output;
+	wl_list_for_each(output, &panel->outputs, link) {
+		if (output->surface == panel->pointer_surface) {
+			return output;
+		}
+	}
+	return NULL;
+}
+
+static int find_app(struct panel *panel, const char *id) {
+	for (int i = 0; i < panel->napps; i++) {
+		if (!strcmp(panel->apps[i].id, id)) {
+			return i;
+		}
+	}
+	return -1;
+}
+
+/* Right-click on a window of a store app: the menu opens at that app's
+ * row with its actions (stop, purge) shown. Windows of host clients have
+ * no app to act on. */
+static void show_task_actions(struct panel *panel, struct panel_task *task) {
+	int index = find_app(panel, task->app_id);
+	if (index < 0) {
+		return;
+	}
+	// Opened afresh: no filter may hide the row.
+	panel_menu_close(panel);
+	panel_menu_open(panel, pointer_output(panel));
+	for (int i = 0; i < panel->napps; i++) {
+		panel->apps[i].actions = false;
+		panel->apps[i].asking = false;
+	}
+	panel->apps[index].actions = true;
+	int rows[MAX_APPS];
+	int n = menu_rows(panel, rows, MAX_APPS);
+	for (int i = 0; i < n; i++) {
+		if (rows[i] == index) {
+			panel->selected = i;
+		}
+	}
+	if (panel->debug) {
+		printf("actions %s\n", panel->apps[index].id);
+	}
+}
+
 static void activate(struct panel *panel, int kind, int index, uint32_t button) {
 	if (kind == HIT_APPS_BUTTON) {
 		if (panel->menu_open) {
 			panel_menu_close(panel);
 		} else {
-			struct panel_output *output;
-			wl_list_for_each(output, &panel->outputs, link) {
-				if (output->surface == panel->pointer_surface) {
-					panel_menu_open(panel, output);
-				}
-			}
+			panel_menu_open(panel, pointer_output(panel));
 		}
 		return;
 	}
-	if (kind == HIT_TASK && index < panel->ntasks && panel->seat) {
-		zwlr_foreign_toplevel_handle_v1_activate(panel->tasks[index].handle,
-			panel->seat);
+	if (kind == HIT_TASK && index < panel->ntasks) {
+		if (button == BTN_RIGHT) {
+			show_task_actions(panel, &panel->tasks[index]);
+			panel->dirty = true;
+		} else if (panel->seat) {
+			zwlr_foreign_toplevel_handle_v1_activate(
+				panel->tasks[index].handle, panel->seat);
+		}
 		return;
 	}
 	if (index >= panel->napps) {

@@ -411,14 +411,34 @@ int harness_signal_and_wait(struct harness *h, int sig) {
 
 static bool log_has_sanitizer_report(struct harness *h) {
 	char *log = harness_log(h);
+	// Besides the usual reports: LeakSanitizer's own failure ("has
+	// encountered a fatal error") and a runtime CHECK both exit with 1.
 	bool found = log && (strstr(log, "ERROR: AddressSanitizer") ||
-		strstr(log, "ERROR: LeakSanitizer") || strstr(log, "runtime error:"));
+		strstr(log, "ERROR: LeakSanitizer") || strstr(log, "runtime error:") ||
+		strstr(log, "Sanitizer has encountered a fatal error") ||
+		strstr(log, "Sanitizer: CHECK failed"));
 	if (found) {
 		fprintf(stderr, "harness: sanitizer report in the compositor log:\n%s\n",
 			log);
 	}
 	free(log);
 	return found;
+}
+
+static void print_log_tail(struct harness *h, int lines) {
+	char *log = harness_log(h);
+	if (!log) {
+		return;
+	}
+	const char *start = log + strlen(log);
+	for (int n = 0; start > log && n <= lines; ) {
+		start--;
+		if (*start == '\n') {
+			n++;
+		}
+	}
+	fprintf(stderr, "harness: the compositor log ends:\n%s\n", start);
+	free(log);
 }
 
 static void remove_tree(const char *path) {
@@ -504,6 +524,10 @@ int harness_stop(struct harness *h) {
 	}
 	if (log_has_sanitizer_report(h)) {
 		result = -1;
+	}
+	if (result != 0) {
+		// CI shows only what the test printed: the log's end says why.
+		print_log_tail(h, 40);
 	}
 	if (result != 0 || getenv("PWL_KEEP_LOGS")) {
 		fprintf(stderr, "harness: compositor log kept in %s\n", h->log_path);
