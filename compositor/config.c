@@ -38,6 +38,7 @@ void config_init(struct pwl_config *config) {
 	config->containers.stop_grace_s = 5;
 	config->containers.stop_timeout_s = 5;
 	config->containers.root_uid = 65534; // nobody
+	config->containers.gpu_devices = strdup("/dev/dri/renderD*");
 	// Ctrl+Alt+Shift+Escape: hard to press by accident on a kiosk.
 	config->kiosk.admin_modifiers = WLR_MODIFIER_CTRL | WLR_MODIFIER_ALT |
 		WLR_MODIFIER_SHIFT;
@@ -423,6 +424,15 @@ static void handle_containers(struct parse_state *state, const char *key,
 		free(c->containers.engine);
 		c->containers.engine = strdup(value);
 		return;
+	} else if (!strcmp(key, "gpu-devices")) {
+		if (value[0] != '/') {
+			add_error(state, "containers", key, "'%s' is not an absolute "
+				"path or pattern", value);
+			return;
+		}
+		free(c->containers.gpu_devices);
+		c->containers.gpu_devices = strdup(value);
+		return;
 	} else if (!strcmp(key, "memory-mib")) {
 		field = &c->containers.memory_mib;
 		max = 1 << 24;
@@ -443,7 +453,8 @@ static void handle_containers(struct parse_state *state, const char *key,
 	}
 	if (!field) {
 		add_error(state, "containers", key, "unknown key (engine, "
-			"memory-mib, pids, stop-grace, stop-timeout, root-uid)");
+			"memory-mib, pids, stop-grace, stop-timeout, root-uid, "
+			"gpu-devices)");
 	} else if (!parse_int(value, min, max, field)) {
 		add_error(state, "containers", key, "'%s' is not a number from %ld "
 			"to %ld", value, min, max);
@@ -697,6 +708,7 @@ void config_finish(struct pwl_config *config) {
 	free(config->panel_command);
 	free(config->cursor_theme);
 	free(config->containers.engine);
+	free(config->containers.gpu_devices);
 	free(config->kiosk.app);
 	free(config->path);
 	memset(config, 0, sizeof(*config));

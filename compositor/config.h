@@ -77,6 +77,7 @@ struct pwl_config {
 		int stop_grace_s; // last window closed -> stop; -1: never
 		int stop_timeout_s; // engine's SIGTERM -> SIGKILL delay
 		int root_uid; // the apps' uid when the session runs as root
+		char *gpu_devices; // glob of the render nodes for `gpu` apps
 	} containers;
 
 	/* Kiosk mode ([kiosk], or --kiosk): one app, fullscreen, restarted. */

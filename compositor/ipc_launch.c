@@ -90,7 +90,11 @@ struct json_object *ipc_cmd_logs(struct pwl_server *server,
 		return ipc_error("'%s' has not run in this session", what ? what : "");
 	}
 	struct json_object *reply = ok_with("launch", launch_json(launch));
-	if (!launch_active(launch)) {
+	if (!launch_active(launch) && launch->request) {
+		// Just ended: its last words are being fetched; ask again.
+		json_object_object_add(reply, "logs_pending",
+			json_object_new_boolean(true));
+	} else if (!launch_active(launch)) {
 		json_object_object_add(reply, "logs",
 			json_object_new_string(launch->logs ? launch->logs : ""));
 	}

@@ -1,7 +1,6 @@
 #include "launch.h"
 
 #include <errno.h>
-#include <glob.h>
 #include <json-c/json.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -17,6 +16,7 @@
 #include "engine.h"
 #include "engine_json.h"
 #include "engine_ops.h"
+#include "gpu_nodes.h"
 #include "image.h"
 #include "ipc.h"
 #include "manifest.h"
@@ -369,19 +369,6 @@ static bool prepare_data_dir(struct pwl_launch *launch, char *path,
 	return true;
 }
 
-/* The GPU's render nodes, for apps with the gpu permission. */
-static size_t find_render_nodes(const char **devices, size_t max,
-		glob_t *g) {
-	size_t n = 0;
-	if (glob("/dev/dri/renderD*", 0, NULL, g) == 0) {
-		for (size_t i = 0; i < g->gl_pathc && n < max; i++) {
-			devices[n++] = g->gl_pathv[i];
-		}
-	}
-	devices[n] = NULL;
-	return n;
-}
-
 static void create_container(struct pwl_launch *launch,
 		const struct manifest *m) {
 	struct pwl_server *server = launch->server;
@@ -422,12 +409,13 @@ static void create_container(struct pwl_launch *launch,
 	}
 	env[nenv] = NULL;
 
-	const char *devices[9];
-	glob_t g = { 0 };
+	struct pwl_gpu_nodes *gpu = calloc(1, sizeof(*gpu));
+	if (!gpu) {
+		fail(launch, "out of memory");
+		return;
+	}
 	if (launch->permissions & PWL_PERM_GPU) {
-		find_render_nodes(devices, 8, &g);
-	} else {
-		devices[0] = NULL;
+		gpu_nodes_find(gpu, server->config->containers.gpu_devices);
 	}
 	char user[64];
 	snprintf(user, sizeof(user), "%u:%u", (unsigned)uid,
@@ -442,7 +430,7 @@ static void create_container(struct pwl_launch *launch,
 	if (m->command) {
 		command = spec_split_command(m->command, err, sizeof(err));
 		if (!command) {
-			globfree(&g);
+			free(gpu);
 			fail(launch, "%s/apps/%s.desktop: Command: %s", launch->store,
 				launch->app_id, err);
 			return;
@@ -455,7 +443,10 @@ static void create_container(struct pwl_launch *launch,
 		.user = user,
 		.binds = binds,
 		.binds_len = 2,
-		.devices = devices,
+		.devices = gpu->devices,
+		.devices_len = gpu->len,
+		.group_add = gpu->groups,
+		.group_add_len = gpu->groups_len,
 		.tmpfs = tmpfs,
 		.read_only_rootfs = true,
 		.init = true,
@@ -474,7 +465,7 @@ static void create_container(struct pwl_launch *launch,
 	launch->request = engine_container_create(engine_of(launch), name, &spec,
 		handle_created, launch, err, sizeof(err));
 	spec_free_command(command);
-	globfree(&g);
+	free(gpu);
 	if (!launch->request) {
 		fail(launch, "%s", err);
 	}

@@ -38,6 +38,16 @@ static bool check(const struct container_spec *spec, char *error,
 			return false;
 		}
 	}
+	for (size_t i = 0; i < spec->devices_len; i++) {
+		const struct spec_device *d = &spec->devices[i];
+		if (!d->host || !d->container || d->host[0] != '/' ||
+				d->container[0] != '/') {
+			snprintf(error, error_len, "device %s -> %s: both paths must be "
+				"absolute", d->host ? d->host : "(none)",
+				d->container ? d->container : "(none)");
+			return false;
+		}
+	}
 	for (size_t i = 0; spec->env && spec->env[i]; i++) {
 		if (!strchr(spec->env[i], '=') || spec->env[i][0] == '=') {
 			snprintf(error, error_len, "environment entry '%s' is not "
@@ -67,17 +77,26 @@ static struct json_object *host_config(const struct container_spec *spec) {
 	}
 	json_object_object_add(hc, "Mounts", mounts);
 	struct json_object *devices = json_object_new_array();
-	for (size_t i = 0; spec->devices && spec->devices[i]; i++) {
+	for (size_t i = 0; i < spec->devices_len; i++) {
 		struct json_object *d = json_object_new_object();
 		json_object_object_add(d, "PathOnHost",
-			json_object_new_string(spec->devices[i]));
+			json_object_new_string(spec->devices[i].host));
 		json_object_object_add(d, "PathInContainer",
-			json_object_new_string(spec->devices[i]));
+			json_object_new_string(spec->devices[i].container));
 		json_object_object_add(d, "CgroupPermissions",
 			json_object_new_string("rwm"));
 		json_object_array_add(devices, d);
 	}
 	json_object_object_add(hc, "Devices", devices);
+	if (spec->group_add_len > 0) {
+		struct json_object *groups = json_object_new_array();
+		for (size_t i = 0; i < spec->group_add_len; i++) {
+			char gid[16];
+			snprintf(gid, sizeof(gid), "%u", spec->group_add[i]);
+			json_object_array_add(groups, json_object_new_string(gid));
+		}
+		json_object_object_add(hc, "GroupAdd", groups);
+	}
 	struct json_object *tmpfs = json_object_new_object();
 	for (size_t i = 0; spec->tmpfs && spec->tmpfs[i]; i++) {
 		json_object_object_add(tmpfs, spec->tmpfs[i],

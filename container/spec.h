@@ -15,6 +15,11 @@ struct spec_bind {
 	bool read_only;
 };
 
+struct spec_device {
+	const char *host; // a device node on the host
+	const char *container; // where the app sees it
+};
+
 struct spec_kv {
 	const char *key;
 	const char *value;
@@ -27,7 +32,12 @@ struct container_spec {
 	const char *user; // "uid:gid"; may be NULL
 	const struct spec_bind *binds;
 	size_t binds_len;
-	const char *const *devices; // host device paths; may be NULL
+	const struct spec_device *devices;
+	size_t devices_len;
+	/* Supplementary groups of the app's user, as numbers: the device
+	 * nodes' groups, whose ACLs on the host do not reach the container. */
+	const unsigned *group_add;
+	size_t group_add_len;
 	const char *const *tmpfs; // container paths; may be NULL
 	bool read_only_rootfs;
 	bool cap_drop_all;

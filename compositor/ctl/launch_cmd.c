@@ -374,6 +374,13 @@ static int logs_command(int argc, char *argv[]) {
 		return 2;
 	}
 	struct json_object *reply = ask("logs", request_for("logs", app));
+	// An app that has just ended: the compositor is fetching its logs.
+	for (int i = 0; reply && json_flag(reply, "logs_pending") && i < 50;
+			i++) {
+		json_object_put(reply);
+		nanosleep(&(struct timespec){ 0, 100 * 1000 * 1000L }, NULL);
+		reply = ask("logs", request_for("logs", app));
+	}
 	if (!reply) {
 		return 1;
 	}

@@ -137,10 +137,12 @@ static void test_containers_and_kiosk(void **state) {
 	config_init(&config);
 	assert_int_equal(config.containers.stop_grace_s, 5);
 	assert_int_equal(config.containers.root_uid, 65534);
+	assert_string_equal(config.containers.gpu_devices, "/dev/dri/renderD*");
 	assert_null(config.kiosk.app);
 	assert_true(parse_text(&config, "[containers]\n"
 		"engine = unix:///run/podman/podman.sock\nmemory-mib = 512\n"
 		"pids = 100\nstop-grace = -1\nstop-timeout = 2\nroot-uid = 1000\n"
+		"gpu-devices = /dev/dri/renderD129\n"
 		"[kiosk]\napp = org.example.Sign\nadmin = Ctrl+Alt+k\n"
 		"outputs = span\nhide-cursor = 0\n"));
 	assert_string_equal(config.containers.engine,
@@ -150,6 +152,7 @@ static void test_containers_and_kiosk(void **state) {
 	assert_int_equal(config.containers.stop_grace_s, -1);
 	assert_int_equal(config.containers.stop_timeout_s, 2);
 	assert_int_equal(config.containers.root_uid, 1000);
+	assert_string_equal(config.containers.gpu_devices, "/dev/dri/renderD129");
 	assert_string_equal(config.kiosk.app, "org.example.Sign");
 	assert_int_equal(config.kiosk.admin_sym, XKB_KEY_k);
 	assert_true(config.kiosk.span);
@@ -159,7 +162,7 @@ static void test_containers_and_kiosk(void **state) {
 	config_init(&config);
 	assert_false(parse_text(&config, "[containers]\nengine = /run/x.sock\n"
 		"pids = many\nroot-uid = 0\nswap = 1\n[kiosk]\noutputs = all\n"
-		"admin = Ctrl+\n"));
+		"admin = Ctrl+\n[containers]\ngpu-devices = renderD*\n"));
 	const char *expected[] = {
 		"test.ini:2: [containers] engine: '/run/x.sock' is not unix://",
 		"test.ini:3: [containers] pids: 'many' is not a number",
@@ -167,9 +170,11 @@ static void test_containers_and_kiosk(void **state) {
 		"test.ini:5: [containers] swap: unknown key",
 		"test.ini:7: [kiosk] outputs: 'all' is not mirror or span",
 		"test.ini:8: [kiosk] admin: 'Ctrl+' is not a key combination",
+		"test.ini:10: [containers] gpu-devices: 'renderD*' is not an "
+			"absolute path",
 	};
-	assert_int_equal(config.errors_len, 6);
-	for (size_t i = 0; i < 6; i++) {
+	assert_int_equal(config.errors_len, 7);
+	for (size_t i = 0; i < 7; i++) {
 		assert_non_null(strstr(config.errors[i], expected[i]));
 	}
 	config_finish(&config);

@@ -12,14 +12,19 @@
 static void test_full_spec(void **state) {
 	const char *cmd[] = { "foot", NULL };
 	const char *env[] = { "WAYLAND_DISPLAY=wayland-0", NULL };
-	const char *devices[] = { "/dev/null", NULL };
+	struct spec_device devices[] = {
+		{ "/dev/dri/renderD129", "/dev/dri/renderD128" },
+	};
+	unsigned groups[] = { 44, 105 };
 	const char *tmpfs[] = { "/tmp", NULL };
 	struct spec_bind binds[] = { { "/tmp", "/run/user/1000", false },
 		{ "/", "/host", true } };
 	struct spec_kv labels[] = { { "io.pocketwl.app", "foot" } };
 	struct container_spec spec = {
 		.image = "foot:1", .command = cmd, .env = env, .user = "1000:1000",
-		.binds = binds, .binds_len = 2, .devices = devices, .tmpfs = tmpfs,
+		.binds = binds, .binds_len = 2, .devices = devices,
+		.devices_len = 1, .group_add = groups, .group_add_len = 2,
+		.tmpfs = tmpfs,
 		.read_only_rootfs = true, .cap_drop_all = true,
 		.no_new_privileges = true, .network_mode = "none", .labels = labels,
 		.labels_len = 1, .memory_bytes = 1 << 30, .pids_limit = 256,
@@ -38,6 +43,15 @@ static void test_full_spec(void **state) {
 	assert_string_equal(json_object_get_string(
 		json_object_object_get(m, "Type")), "bind");
 	assert_true(json_object_get_boolean(json_object_object_get(m, "ReadOnly")));
+	struct json_object *d = json_object_array_get_idx(
+		json_object_object_get(hc, "Devices"), 0);
+	assert_string_equal(json_object_get_string(
+		json_object_object_get(d, "PathOnHost")), "/dev/dri/renderD129");
+	assert_string_equal(json_object_get_string(
+		json_object_object_get(d, "PathInContainer")), "/dev/dri/renderD128");
+	assert_string_equal(json_object_to_json_string_ext(
+		json_object_object_get(hc, "GroupAdd"), JSON_C_TO_STRING_PLAIN),
+		"[\"44\",\"105\"]");
 	// Never the old Binds, which would create missing directories.
 	assert_null(json_object_object_get(hc, "Binds"));
 	assert_string_equal(json_object_get_string(json_object_array_get_idx(
@@ -83,6 +97,13 @@ static void test_bad_specs(void **state) {
 
 	struct container_spec s4 = { .image = "x", .memory_bytes = -1 };
 	assert_null(spec_to_json(&s4, error, sizeof(error)));
+
+	struct spec_device dev[] = { { "/dev/dri/renderD128", "renderD128" } };
+	struct container_spec s5 = { .image = "x", .devices = dev,
+		.devices_len = 1 };
+	assert_null(spec_to_json(&s5, error, sizeof(error)));
+	assert_string_equal(error, "device /dev/dri/renderD128 -> renderD128: "
+		"both paths must be absolute");
 }
 
 static void test_split_command(void **state) {
