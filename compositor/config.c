@@ -421,17 +421,15 @@ static void handle_containers(struct parse_state *state, const char *key,
 				"or tcp://HOST:PORT", value);
 			return;
 		}
-		free(c->containers.engine);
-		c->containers.engine = strdup(value);
+		replace_string(&c->containers.engine, value);
 		return;
 	} else if (!strcmp(key, "gpu-devices")) {
 		if (value[0] != '/') {
 			add_error(state, "containers", key, "'%s' is not an absolute "
 				"path or pattern", value);
-			return;
+		} else {
+			replace_string(&c->containers.gpu_devices, value);
 		}
-		free(c->containers.gpu_devices);
-		c->containers.gpu_devices = strdup(value);
 		return;
 	} else if (!strcmp(key, "memory-mib")) {
 		field = &c->containers.memory_mib;

@@ -261,6 +261,18 @@ static char *saved_logs(struct harness *h, const char *app) {
 	return logs;
 }
 
+/* What an app that ended printed, once the compositor has fetched it;
+ * shown in the test's output. */
+static char *wait_saved_logs(struct harness *h, const char *app) {
+	char *logs = NULL;
+	for (int i = 0; i < 50 && !(logs = saved_logs(h, app)); i++) {
+		harness_sleep(h, 100);
+	}
+	assert_non_null(logs);
+	printf("# what %s printed:\n%.600s\n", app, logs);
+	return logs;
+}
+
 /* Waits for the app's window; on failure says why (its launch record,
  * the compositor's log) before failing. */
 static struct json_object *app_window(struct harness *h, const char *app) {
@@ -342,12 +354,7 @@ static void test_launch_hardened_labeled(void **state) {
 	json_object_put(reply);
 	json_object_put(wait_state(h, "demo", "exited"));
 	assert_true(harness_wait_no_window(h, "demo", WAIT_MS));
-	char *logs = NULL;
-	for (int i = 0; i < 50 && !(logs = saved_logs(h, "demo")); i++) {
-		harness_sleep(h, 100);
-	}
-	assert_non_null(logs);
-	printf("# what the app printed:\n%.600s\n", logs);
+	char *logs = wait_saved_logs(h, "demo");
 	// No capabilities, no way to gain any.
 	assert_non_null(strstr(logs, "CapBnd:\t0000000000000000"));
 	assert_non_null(strstr(logs, "CapEff:\t0000000000000000"));
@@ -429,12 +436,7 @@ static void test_gpu_render_nodes(void **state) {
 	json_object_put(harness_ipc(h, "{\"command\":\"stop\",\"app\":"
 		"\"gfx\"}"));
 	json_object_put(wait_state(h, "gfx", "exited"));
-	char *logs = NULL;
-	for (int i = 0; i < 50 && !(logs = saved_logs(h, "gfx")); i++) {
-		harness_sleep(h, 100);
-	}
-	assert_non_null(logs);
-	printf("# what gfx printed:\n%.400s\n", logs);
+	char *logs = wait_saved_logs(h, "gfx");
 	assert_non_null(strstr(logs, "226, 128"));
 	assert_non_null(strstr(logs, "renderD128"));
 	assert_null(strstr(logs, "renderD129"));
