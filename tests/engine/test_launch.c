@@ -614,6 +614,60 @@ static void test_orphans_removed_at_start(void **state) {
 	assert_int_equal(system(cmd), 0);
 }
 
+/* A container of this very session, as an app's is when the engine went
+ * away before our remove (Docker refuses it while it shuts down). */
+static void make_leftover(const char *session, const char *name,
+		const char *cmd_json, bool start) {
+	char cmd[2048];
+	snprintf(cmd, sizeof(cmd), "curl -sf --unix-socket '%s' -X POST -H "
+		"'Content-Type: application/json' -d '{\"Image\":\"" IMAGE "\","
+		"\"Cmd\":%s,\"Labels\":{\"io.pocketwl.app\":\"ghost\","
+		"\"io.pocketwl.instance\":\"ghost-9\",\"io.pocketwl.session\":"
+		"\"%s\"}}' 'http://localhost/v1.41/containers/create?name=%s' "
+		">/dev/null", engine_sock, cmd_json, session, name);
+	assert_int_equal(system(cmd), 0);
+	if (start) {
+		snprintf(cmd, sizeof(cmd), "curl -sf --unix-socket '%s' -X POST "
+			"'http://localhost/v1.41/containers/%s/start'", engine_sock, name);
+		assert_int_equal(system(cmd), 0);
+	}
+}
+
+/* Leftovers of this session that no launch holds go when the engine comes
+ * back, and whatever is left at exit goes in a last sweep. */
+static void test_leftovers_removed(void **state) {
+	struct harness *h = start_session(NULL);
+	struct json_object *reply = NULL;
+	for (int i = 0; i < 100; i++) {
+		json_object_put(reply);
+		reply = harness_ipc(h, "{\"command\":\"engine\"}");
+		struct json_object *e = json_object_object_get(reply, "engine");
+		if (jstr(e, "state") && !strcmp(jstr(e, "state"), "connected")) {
+			break;
+		}
+		harness_sleep(h, 100);
+	}
+	char session[200];
+	snprintf(session, sizeof(session), "%s", jstr(json_object_object_get(
+		reply, "engine"), "session"));
+	json_object_put(reply);
+	assert_non_null(strchr(session, ':'));
+	make_leftover(session, "pwl-leftover-exited", "[\"true\"]", true);
+	make_leftover(session, "pwl-leftover-created", "[\"true\"]", false);
+	assert_int_equal(labeled_containers(), 2);
+	assert_int_equal(system(getenv("ENGINE_RESTART")), 0);
+	assert_true(wait_labeled_containers(h, 0));
+	char *log = harness_log(h);
+	assert_non_null(strstr(log, "Removing leftover container"));
+	free(log);
+
+	make_leftover(session, "pwl-leftover-running", "[\"sleep\",\"600\"]",
+		true);
+	assert_int_equal(labeled_containers(), 1);
+	assert_int_equal(harness_stop(h), 0);
+	assert_int_equal(labeled_containers(), 0);
+}
+
 /* The image comes from the store's archive at launch, checksum first. */
 static void test_launch_loads_archive(void **state) {
 	char cmd[4096];
@@ -1132,6 +1186,7 @@ int main(void) {
 		cmocka_unit_test(test_crash_and_grace),
 		cmocka_unit_test(test_single_instance_and_consent),
 		cmocka_unit_test(test_orphans_removed_at_start),
+		cmocka_unit_test(test_leftovers_removed),
 		cmocka_unit_test(test_launch_loads_archive),
 		cmocka_unit_test(test_engine_restart),
 		cmocka_unit_test(test_kiosk_restarts_app),
