@@ -86,39 +86,6 @@ static bool global_filter(const struct wl_client *client,
 	return !app_global_hidden(app, wl_global_get_interface(global)->name);
 }
 
-bool permissions_parse(const char *text, uint32_t *out, char *bad,
-		size_t bad_len) {
-	static const struct {
-		const char *name;
-		uint32_t bit;
-	} names[] = {
-		{ "clipboard", PWL_PERM_CLIPBOARD },
-		{ "network", PWL_PERM_NETWORK },
-		{ "gpu", PWL_PERM_GPU },
-		{ "audio", PWL_PERM_AUDIO },
-		{ "pointer", PWL_PERM_POINTER },
-	};
-	*out = 0;
-	char buf[256];
-	snprintf(buf, sizeof(buf), "%s", text ? text : "");
-	char *save = NULL;
-	for (char *word = strtok_r(buf, ", ;", &save); word;
-			word = strtok_r(NULL, ", ;", &save)) {
-		bool known = false;
-		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-			if (!strcmp(word, names[i].name)) {
-				*out |= names[i].bit;
-				known = true;
-			}
-		}
-		if (!known) {
-			snprintf(bad, bad_len, "%s", word);
-			return false;
-		}
-	}
-	return true;
-}
-
 void app_color_for_name(const char *name, float color[4]) {
 	// FNV-1a: the same name gives the same colour on every machine.
 	uint32_t hash = 2166136261u;

@@ -6,15 +6,18 @@
 #include <sys/types.h>
 #include <wayland-server-core.h>
 
+#include "permissions.h"
+
 struct pwl_server;
 struct pwl_launch;
 
+/* The store's permission bits, under the compositor's names. */
 enum pwl_permission {
-	PWL_PERM_CLIPBOARD = 1 << 0,
-	PWL_PERM_NETWORK = 1 << 1,
-	PWL_PERM_GPU = 1 << 2,
-	PWL_PERM_AUDIO = 1 << 3,
-	PWL_PERM_POINTER = 1 << 4, // relative pointer, pointer constraints
+	PWL_PERM_CLIPBOARD = MANIFEST_PERM_CLIPBOARD,
+	PWL_PERM_NETWORK = MANIFEST_PERM_NETWORK,
+	PWL_PERM_GPU = MANIFEST_PERM_GPU,
+	PWL_PERM_AUDIO = MANIFEST_PERM_AUDIO,
+	PWL_PERM_POINTER = MANIFEST_PERM_POINTER, // relative pointer, constraints
 };
 
 /* An app instance: a private Wayland socket whose every client is this
@@ -68,9 +71,6 @@ void apps_handle_child_exit(struct pwl_server *server, pid_t pid);
 bool apps_init(struct pwl_server *server);
 void apps_finish(struct pwl_server *server);
 
-/** Parses "clipboard,gpu"; false on an unknown word (named in `bad`). */
-bool permissions_parse(const char *text, uint32_t *out, char *bad,
-	size_t bad_len);
 /** The label colour of an app name: stable across runs, distinct hues. */
 void app_color_for_name(const char *name, float color[4]);
 /** True if a global of this interface is hidden from `app`. */

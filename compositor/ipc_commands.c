@@ -15,6 +15,7 @@
 #include "app.h"
 #include "ipc_launch.h"
 #include "output.h"
+#include "permissions.h"
 #include "seat.h"
 #include "server.h"
 #include "spawn.h"
@@ -360,7 +361,7 @@ static struct pwl_app *create_app(struct pwl_server *server,
 	}
 	uint32_t permissions = 0;
 	char bad[64];
-	if (!permissions_parse(ipc_arg_string(request, "permissions"), &permissions,
+	if (!permissions_from_text(ipc_arg_string(request, "permissions"), &permissions,
 			bad, sizeof(bad))) {
 		*error = ipc_error("unknown permission '%s' (clipboard, network, "
 			"gpu, audio, pointer)", bad);

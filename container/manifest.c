@@ -77,29 +77,14 @@ static bool safe_relative_path(const char *path) {
 }
 
 static void parse_permissions(struct parse *p, const char *value) {
-	static const struct {
-		const char *name;
-		uint32_t bit;
-	} names[] = {
-		{ "clipboard", MANIFEST_PERM_CLIPBOARD },
-		{ "network", MANIFEST_PERM_NETWORK },
-		{ "gpu", MANIFEST_PERM_GPU },
-		{ "audio", MANIFEST_PERM_AUDIO },
-		{ "pointer", MANIFEST_PERM_POINTER },
-	};
 	char buf[512];
 	snprintf(buf, sizeof(buf), "%s", value);
 	char *save = NULL;
 	for (char *w = strtok_r(buf, ";, ", &save); w;
 			w = strtok_r(NULL, ";, ", &save)) {
-		bool known = false;
-		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-			if (!strcmp(w, names[i].name)) {
-				p->m->permissions |= names[i].bit;
-				known = true;
-			}
-		}
-		if (!known) {
+		uint32_t bit = permission_bit(w);
+		p->m->permissions |= bit;
+		if (!bit) {
 			// A newer store may know more; ours cannot grant it.
 			warning(p, "[X-Pocket] Permissions: unknown permission '%s' "
 				"ignored", w);

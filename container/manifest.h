@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "permissions.h"
+
 enum manifest_instances {
 	MANIFEST_SINGLE,
 	MANIFEST_MULTI,
@@ -68,15 +70,5 @@ void manifest_messages_finish(struct manifest_messages *messages);
 void manifest_messages_add(struct manifest_messages *list, const char *fmt,
 	...) __attribute__((format(printf, 2, 3)));
 
-/* Permission bits, shared with the compositor's app policy. */
-enum manifest_permission {
-	MANIFEST_PERM_CLIPBOARD = 1 << 0,
-	MANIFEST_PERM_NETWORK = 1 << 1,
-	MANIFEST_PERM_GPU = 1 << 2,
-	MANIFEST_PERM_AUDIO = 1 << 3,
-	/* Relative pointer and pointer constraints (games, remote desktops):
-	 * risky in wlroots 0.15.1, so only for apps that need them. */
-	MANIFEST_PERM_POINTER = 1 << 4,
-};
 
 #endif

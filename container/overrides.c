@@ -11,50 +11,6 @@
 
 #include "store.h"
 
-static const struct {
-	const char *name;
-	uint32_t bit;
-} permission_names[] = {
-	{ "clipboard", MANIFEST_PERM_CLIPBOARD },
-	{ "network", MANIFEST_PERM_NETWORK },
-	{ "gpu", MANIFEST_PERM_GPU },
-	{ "audio", MANIFEST_PERM_AUDIO },
-	{ "pointer", MANIFEST_PERM_POINTER },
-};
-#define NPERMS (sizeof(permission_names) / sizeof(permission_names[0]))
-
-bool permissions_from_text(const char *text, uint32_t *out, char *bad,
-		size_t bad_len) {
-	*out = 0;
-	char buf[512];
-	snprintf(buf, sizeof(buf), "%s", text ? text : "");
-	char *save = NULL;
-	for (char *word = strtok_r(buf, ", ;", &save); word;
-			word = strtok_r(NULL, ", ;", &save)) {
-		size_t i = 0;
-		while (i < NPERMS && strcmp(word, permission_names[i].name)) {
-			i++;
-		}
-		if (i == NPERMS) {
-			snprintf(bad, bad_len, "%s", word);
-			return false;
-		}
-		*out |= permission_names[i].bit;
-	}
-	return true;
-}
-
-void permissions_to_text(uint32_t perms, char *out, size_t out_len) {
-	size_t used = 0;
-	out[0] = '\0';
-	for (size_t i = 0; i < NPERMS; i++) {
-		if ((perms & permission_names[i].bit) && used < out_len) {
-			used += snprintf(out + used, out_len - used, "%s%s",
-				used ? "," : "", permission_names[i].name);
-		}
-	}
-}
-
 bool override_path(const char *id, char *out, size_t out_len) {
 	const char *xdg = getenv("XDG_CONFIG_HOME");
 	const char *home = getenv("HOME");

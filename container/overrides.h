@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "manifest.h"
+#include "permissions.h"
 
 struct app_override {
 	uint32_t allow, deny, granted;
@@ -34,11 +35,5 @@ uint32_t override_needs_consent(uint32_t asked, const struct app_override *ov);
  * the file's settings. Written to a temporary file and renamed. */
 bool override_save(const char *id, const struct app_override *ov,
 	char *error, size_t error_len);
-
-/** "clipboard,gpu" <-> bits (enum manifest_permission). Parsing fails on
- * an unknown word, named in `bad`. */
-bool permissions_from_text(const char *text, uint32_t *out, char *bad,
-	size_t bad_len);
-void permissions_to_text(uint32_t perms, char *out, size_t out_len);
 
 #endif
