@@ -1261,6 +1261,40 @@ int harness_fd_count(struct harness *h) {
 	return n;
 }
 
+static void print_fds(struct harness *h) {
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)h->pid);
+	DIR *dir = opendir(path);
+	struct dirent *e;
+	while (dir && (e = readdir(dir))) {
+		char link[384], target[256];
+		if (e->d_name[0] == '.') {
+			continue;
+		}
+		snprintf(link, sizeof(link), "%s/%s", path, e->d_name);
+		ssize_t n = readlink(link, target, sizeof(target) - 1);
+		target[n > 0 ? n : 0] = '\0';
+		fprintf(stderr, "harness: compositor fd %s -> %s\n", e->d_name,
+			target);
+	}
+	if (dir) {
+		closedir(dir);
+	}
+}
+
+int harness_fd_count_settled(struct harness *h, int want, int timeout_ms) {
+	long deadline = now_ms() + timeout_ms;
+	int n = harness_fd_count(h);
+	while (n > want && now_ms() < deadline) {
+		harness_sleep(h, 50);
+		n = harness_fd_count(h);
+	}
+	if (n > want) {
+		print_fds(h);
+	}
+	return n;
+}
+
 long harness_rss_kib(struct harness *h) {
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)h->pid);

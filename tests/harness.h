@@ -112,6 +112,10 @@ char *harness_foreign_toplevels(struct harness *h);
 
 /** Counts open fds of the compositor process. */
 int harness_fd_count(struct harness *h);
+/** The fd count once it is back to `want` or at most `timeout_ms` later:
+ * clients that just hung up are reaped on the compositor's next turns. A
+ * count that stays higher is printed fd by fd, for whoever reads why. */
+int harness_fd_count_settled(struct harness *h, int want, int timeout_ms);
 /** Resident memory of the compositor in KiB. */
 long harness_rss_kib(struct harness *h);
 

@@ -223,8 +223,7 @@ static void test_1000_app_connections_leave_nothing(void **state) {
 		assert_true(wl_display_roundtrip(d) >= 0);
 		wl_display_disconnect(d);
 	}
-	harness_sleep(h, 200);
-	int fds_after = harness_fd_count(h);
+	int fds_after = harness_fd_count_settled(h, fds, 3000);
 	long rss_after = harness_rss_kib(h);
 	fprintf(stderr, "1000 app connections: fds %d -> %d, rss %ld -> %ld KiB\n",
 		fds, fds_after, rss, rss_after);

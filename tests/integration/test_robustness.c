@@ -94,8 +94,7 @@ static void test_200_clients_leave_nothing_behind(void **state) {
 	int fds = harness_fd_count(h);
 	long rss = harness_rss_kib(h);
 	cycle_clients(h, 200);
-	harness_sleep(h, 200);
-	int fds_after = harness_fd_count(h);
+	int fds_after = harness_fd_count_settled(h, fds, 3000);
 	long rss_after = harness_rss_kib(h);
 	fprintf(stderr, "200 clients: fds %d -> %d, rss %ld -> %ld KiB\n", fds,
 		fds_after, rss, rss_after);
