@@ -5,6 +5,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 #include <wlr/util/log.h>
 
 #include "config.h"
+#include "store_fs.h"
 #include "server.h"
 
 /* Globals only the shell's own tools may use: they read the screen, type
@@ -183,26 +185,27 @@ static char *session_apps_dir(struct pwl_server *server) {
 	return strdup(path);
 }
 
+/* Removes a directory of ours without following any link in it: the
+ * app had its socket in there, and a link planted where we did not look
+ * must not turn a removal into someone else's files. */
 static void remove_tree(const char *path) {
-	DIR *dir = opendir(path);
-	if (dir) {
-		struct dirent *e;
-		while ((e = readdir(dir))) {
-			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) {
-				continue;
-			}
-			char child[4096];
-			snprintf(child, sizeof(child), "%s/%s", path, e->d_name);
-			struct stat st;
-			if (lstat(child, &st) == 0 && S_ISDIR(st.st_mode)) {
-				remove_tree(child);
-			} else {
-				unlink(child);
-			}
-		}
-		closedir(dir);
+	char parent[4096];
+	snprintf(parent, sizeof(parent), "%s", path);
+	char *slash = strrchr(parent, '/');
+	if (!slash || !slash[1]) {
+		return;
 	}
-	rmdir(path);
+	*slash = '\0';
+	int dir = open(parent[0] ? parent : "/", O_RDONLY | O_DIRECTORY |
+		O_CLOEXEC);
+	if (dir < 0) {
+		return;
+	}
+	if (!store_fs_remove_tree(dir, slash + 1) && errno != ENOENT) {
+		wlr_log(WLR_ERROR, "Cannot remove all of %s: %s", path,
+			strerror(errno));
+	}
+	close(dir);
 }
 
 static bool make_dir(const char *path, mode_t mode) {

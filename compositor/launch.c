@@ -25,6 +25,7 @@
 #include "server.h"
 #include "spec.h"
 #include "store.h"
+#include "store_fs.h"
 #include "stores.h"
 #include "view.h"
 
@@ -34,6 +35,10 @@
 /* Exited launches kept for `pocketctl ps --all` and `logs`. */
 #define MAX_ENDED 16
 #define MAX_LOGS (256 * 1024)
+/* What the engine keeps of an app's output (LogConfig): enough for the
+ * tail we show, never the disk. */
+#define APP_LOG_FILE_BYTES (1024 * 1024)
+#define APP_LOG_FILES 2
 
 static double ms_between(const struct timespec *a, const struct timespec *b) {
 	return (b->tv_sec - a->tv_sec) * 1000.0 +
@@ -321,23 +326,6 @@ static void handle_created(void *data, const struct engine_response *res) {
 	}
 }
 
-static bool make_dir_p(const char *path, mode_t mode) {
-	char buf[4096];
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (char *p = strchr(buf + 1, '/');; p = strchr(p + 1, '/')) {
-		if (p) {
-			*p = '\0';
-		}
-		if (mkdir(buf, mode) < 0 && errno != EEXIST) {
-			return false;
-		}
-		if (!p) {
-			return true;
-		}
-		*p = '/';
-	}
-}
-
 /* The uid the app runs as: the session user's, never root. A root session
  * (a kiosk, these test machines) runs its apps as [containers] root-uid. */
 static uid_t app_uid(struct pwl_server *server) {
@@ -349,24 +337,40 @@ static gid_t app_gid(struct pwl_server *server) {
 	return getuid() ? getgid() : (gid_t)server->config->containers.root_uid;
 }
 
-/* The data directory lives on the store, apart from the image. */
-static bool prepare_data_dir(struct pwl_launch *launch, char *path,
+/* The data directory lives on the store, apart from the image, and stays
+ * on it: data/<id> is resolved beneath the store without links and must
+ * be a directory of the store's own filesystem (store_fs.h). Returns its
+ * fd, to check the path again right before the engine gets it. */
+static int prepare_data_dir(struct pwl_launch *launch, char *path,
 		size_t path_len) {
-	snprintf(path, path_len, "%s/data/%s", launch->store, launch->app_id);
-	if (!make_dir_p(path, 0700)) {
-		fail(launch, "cannot create the data directory %s: %s", path,
-			strerror(errno));
-		return false;
+	char err[1024];
+	int root = store_fs_open_root(launch->store, err, sizeof(err));
+	int fd = root < 0 ? -1 : store_fs_data_dir(root, launch->store,
+		launch->app_id, true, app_uid(launch->server),
+		app_gid(launch->server), path, path_len, err, sizeof(err));
+	if (root >= 0) {
+		close(root);
 	}
-	struct stat st;
-	uid_t uid = app_uid(launch->server);
-	if (stat(path, &st) == 0 && st.st_uid == 0 && uid != 0 &&
-			chown(path, uid, app_gid(launch->server)) < 0) {
-		fail(launch, "cannot give %s to uid %d: %s", path, (int)uid,
-			strerror(errno));
-		return false;
+	if (fd < 0) {
+		fail(launch, "refusing the data directory: %s", err);
 	}
-	return true;
+	return fd;
+}
+
+/* The path the engine is about to mount still is that directory. */
+static bool data_dir_unchanged(struct pwl_launch *launch, int fd) {
+	char err[1024], rel[128];
+	snprintf(rel, sizeof(rel), "data/%s", launch->app_id);
+	int root = store_fs_open_root(launch->store, err, sizeof(err));
+	bool same = root >= 0 && store_fs_same_dir(root, rel, fd);
+	if (root >= 0) {
+		close(root);
+	}
+	if (!same) {
+		fail(launch, "refusing the data directory: %s/%s changed while the "
+			"app was being prepared", launch->store, rel);
+	}
+	return same;
 }
 
 static void create_container(struct pwl_launch *launch,
@@ -374,13 +378,15 @@ static void create_container(struct pwl_launch *launch,
 	struct pwl_server *server = launch->server;
 	set_state(launch, PWL_LAUNCH_STARTING);
 	char data_dir[4096], err[512];
-	if (!prepare_data_dir(launch, data_dir, sizeof(data_dir))) {
+	int data_fd = prepare_data_dir(launch, data_dir, sizeof(data_dir));
+	if (data_fd < 0) {
 		return;
 	}
 	uid_t uid = app_uid(server);
 	struct pwl_app *app = app_create(server, launch->app_id,
 		launch->permissions, uid, err, sizeof(err));
 	if (!app) {
+		close(data_fd);
 		fail(launch, "%s", err);
 		return;
 	}
@@ -390,8 +396,11 @@ static void create_container(struct pwl_launch *launch,
 	wl_signal_add(&app->events.destroy, &launch->app_destroy);
 
 	const char *data_target = m->data_path ? m->data_path : APP_HOME;
+	// The app's runtime directory is a tmpfs of its own; only the socket
+	// comes from the host, read-only (connecting works on a read-only
+	// mount): the app cannot fill or booby-trap a host directory.
 	struct spec_bind binds[] = {
-		{ app->dir, APP_RUNTIME_DIR, false },
+		{ app->socket_path, APP_RUNTIME_DIR "/wayland-0", true },
 		{ data_dir, data_target, false },
 	};
 	// Ours first so that the manifest cannot point the app elsewhere;
@@ -411,6 +420,7 @@ static void create_container(struct pwl_launch *launch,
 
 	struct pwl_gpu_nodes *gpu = calloc(1, sizeof(*gpu));
 	if (!gpu) {
+		close(data_fd);
 		fail(launch, "out of memory");
 		return;
 	}
@@ -425,19 +435,23 @@ static void create_container(struct pwl_launch *launch,
 		{ "io.pocketwl.app", launch->app_id },
 		{ "io.pocketwl.instance", app->instance },
 		{ "io.pocketwl.session", containers_session(server->containers) },
+		{ "io.pocketwl.store", launch->store_key },
 	};
 	char **command = NULL;
 	if (m->command) {
 		command = spec_split_command(m->command, err, sizeof(err));
 		if (!command) {
 			free(gpu);
+			close(data_fd);
 			fail(launch, "%s/apps/%s.desktop: Command: %s", launch->store,
 				launch->app_id, err);
 			return;
 		}
 	}
 	struct container_spec spec = {
-		.image = m->image,
+		// By id: the image this (store, app) was given, whatever the
+		// engine's names say now.
+		.image = launch->image_id,
 		.command = (const char *const *)command,
 		.env = env,
 		.user = user,
@@ -455,43 +469,34 @@ static void create_container(struct pwl_launch *launch,
 		.network_mode = (launch->permissions & PWL_PERM_NETWORK) ?
 			NULL : "none",
 		.labels = labels,
-		.labels_len = 3,
+		.labels_len = 4,
+		.runtime_dir = APP_RUNTIME_DIR,
+		.runtime_uid = (unsigned)uid,
+		.runtime_gid = (unsigned)app_gid(server),
+		.podman = engine_is_podman(engine_of(launch)),
+		.log_max_bytes = APP_LOG_FILE_BYTES,
+		.log_max_files = APP_LOG_FILES,
 		.memory_bytes = (int64_t)server->config->containers.memory_mib << 20,
 		.pids_limit = server->config->containers.pids,
 	};
 	char name[256];
 	snprintf(name, sizeof(name), "pocketwl-%s-%d-%s", server->socket,
 		(int)getpid(), app->instance);
-	launch->request = engine_container_create(engine_of(launch), name, &spec,
-		handle_created, launch, err, sizeof(err));
+	if (data_dir_unchanged(launch, data_fd)) {
+		launch->request = engine_container_create(engine_of(launch), name,
+			&spec, handle_created, launch, err, sizeof(err));
+	}
+	close(data_fd);
 	spec_free_command(command);
 	free(gpu);
-	if (!launch->request) {
+	if (launch->state == PWL_LAUNCH_STARTING && !launch->request) {
 		fail(launch, "%s", err);
 	}
 }
 
 static bool load_manifest(struct pwl_launch *launch, struct manifest *m,
 		char *error, size_t error_len) {
-	char path[4200];
-	snprintf(path, sizeof(path), "%s/apps/%s.desktop", launch->store,
-		launch->app_id);
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		snprintf(error, error_len, "cannot read %s: %s", path,
-			strerror(errno));
-		return false;
-	}
-	struct manifest_messages errors = { 0 }, warnings = { 0 };
-	bool ok = manifest_parse(m, f, path, launch->app_id, &errors, &warnings);
-	fclose(f);
-	if (!ok) {
-		snprintf(error, error_len, "%s", errors.len ? errors.lines[0] :
-			"invalid manifest");
-	}
-	manifest_messages_finish(&errors);
-	manifest_messages_finish(&warnings);
-	return ok;
+	return store_load_app(launch->store, launch->app_id, m, error, error_len);
 }
 
 static void handle_image_progress(void *data, enum image_phase phase,
@@ -503,13 +508,15 @@ static void handle_image_progress(void *data, enum image_phase phase,
 	changed(launch);
 }
 
-static void handle_image_done(void *data, bool loaded, const char *error) {
+static void handle_image_done(void *data, bool loaded, const char *image_id,
+		const char *error) {
 	struct pwl_launch *launch = data;
 	launch->ensure = NULL;
 	if (error) {
 		fail(launch, "%s", error);
 		return;
 	}
+	snprintf(launch->image_id, sizeof(launch->image_id), "%s", image_id);
 	now(&launch->t_image);
 	if (loaded) {
 		wlr_log(WLR_INFO, "App %s: image loaded from its store in %.0f ms",
@@ -541,7 +548,7 @@ static void ensure_image(struct pwl_launch *launch) {
 		.data = launch,
 	};
 	launch->ensure = image_ensure(engine_of(launch), server->loop,
-		launch->store, &m, &listener);
+		launch->store, launch->store_key, &m, &listener);
 	manifest_finish(&m);
 	if (!launch->ensure) {
 		fail(launch, "cannot check the image of %s (out of memory?)",
@@ -601,6 +608,10 @@ struct pwl_launch *launch_app(struct pwl_server *server, const char *app_id,
 			"'%s' (see pocketctl apps)", app_id);
 		return NULL;
 	}
+	char store_key[STORE_KEY_LEN + 1];
+	if (!store_identify(store, store_key, NULL, error, error_len)) {
+		return NULL;
+	}
 	struct pwl_launch probe = { .store = store, .app_id = (char *)app_id };
 	struct manifest m = { 0 };
 	if (!load_manifest(&probe, &m, error, error_len)) {
@@ -642,6 +653,7 @@ struct pwl_launch *launch_app(struct pwl_server *server, const char *app_id,
 	launch->app_id = strdup(app_id);
 	launch->name = strdup(m.name);
 	launch->store = strdup(store);
+	memcpy(launch->store_key, store_key, sizeof(launch->store_key));
 	launch->permissions = override_effective(m.permissions, &ov);
 	launch->options = *options;
 	launch->exit_code = -1;

@@ -37,6 +37,8 @@ struct pwl_launch {
 	char *app_id;
 	char *name; // the manifest's Name
 	char *store; // path of the store it came from
+	char store_key[17]; // the store's identity (store.h)
+	char image_id[80]; // "sha256:...", once the image is there
 	char *instance; // the app instance's name, once made
 	uint32_t permissions; // effective
 	struct pwl_launch_options options;

@@ -288,21 +288,8 @@ static bool find_manifest(struct pwl_pocket_shell *shell, const char *app_id,
 			app_id, store, store_len)) {
 		return false;
 	}
-	char path[4200];
-	snprintf(path, sizeof(path), "%s/apps/%s.desktop", store, app_id);
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		return false;
-	}
-	struct manifest_messages errors = { 0 }, warnings = { 0 };
-	bool ok = manifest_parse(m, f, path, app_id, &errors, &warnings);
-	fclose(f);
-	manifest_messages_finish(&errors);
-	manifest_messages_finish(&warnings);
-	if (!ok) {
-		manifest_finish(m);
-	}
-	return ok;
+	char error[1024];
+	return store_load_app(store, app_id, m, error, sizeof(error));
 }
 
 /* Consent "always" and "deny" are the user's word: kept in the override. */

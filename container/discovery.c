@@ -80,6 +80,7 @@ static bool apply_version(struct engine *engine,
 			error_len) && engine_choose_api_version(&info, version,
 			sizeof(version), error, error_len)) {
 		engine_set_api_version(engine, version);
+		engine_set_podman(engine, info.podman);
 		return true;
 	}
 	return false;

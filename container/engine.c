@@ -30,6 +30,8 @@ struct engine_request {
 	size_t body_len, body_cap;
 	bool overflow;
 	FILE *file; // upload source or download target; not ours
+	engine_read_fn read; // upload source; may be NULL (then `file`)
+	bool paused;
 	engine_done_fn done;
 	engine_line_fn line;
 	engine_progress_fn progress;
@@ -48,6 +50,7 @@ struct engine {
 	bool tls;
 	char *cert_dir;
 	char *api_version; // may be NULL
+	bool podman; // Podman's compatible service, from /version
 	long timeout_ms;
 	/* While check_done() runs callbacks, engine_destroy() only marks the
 	 * engine; check_done() frees it when the callbacks are over. */
@@ -217,11 +220,26 @@ static size_t write_callback(char *ptr, size_t size, size_t nmemb,
 static size_t read_callback(char *buffer, size_t size, size_t nitems,
 		void *userdata) {
 	struct engine_request *req = userdata;
+	if (req->read) {
+		size_t n = req->read(req->data, buffer, size * nitems);
+		if (n == ENGINE_READ_PAUSE) {
+			req->paused = true;
+			return CURL_READFUNC_PAUSE;
+		}
+		return n == ENGINE_READ_ABORT ? CURL_READFUNC_ABORT : n;
+	}
 	size_t n = fread(buffer, 1, size * nitems, req->file);
 	if (n == 0 && ferror(req->file)) {
 		return CURL_READFUNC_ABORT;
 	}
 	return n;
+}
+
+void engine_request_resume(struct engine_request *req) {
+	if (req && req->paused) {
+		req->paused = false;
+		curl_easy_pause(req->easy, CURLPAUSE_CONT);
+	}
 }
 
 static int progress_callback(void *clientp, curl_off_t dltotal,
@@ -433,9 +451,9 @@ struct engine_request *engine_request(struct engine *engine,
 	return request_start(req);
 }
 
-struct engine_request *engine_upload(struct engine *engine,
-		const char *method, const char *path, FILE *file, uint64_t size,
-		const char *content_type, engine_progress_fn progress,
+static struct engine_request *upload(struct engine *engine,
+		const char *method, const char *path, FILE *file, engine_read_fn read,
+		uint64_t size, const char *content_type, engine_progress_fn progress,
 		engine_done_fn done, void *data) {
 	struct engine_request *req = request_new(engine, REQUEST_UPLOAD, method,
 		path, done, data);
@@ -443,6 +461,7 @@ struct engine_request *engine_upload(struct engine *engine,
 		return NULL;
 	}
 	req->file = file;
+	req->read = read;
 	req->progress = progress;
 	char header[256];
 	snprintf(header, sizeof(header), "Content-Type: %s", content_type);
@@ -462,6 +481,22 @@ struct engine_request *engine_upload(struct engine *engine,
 	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
 	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, engine->timeout_ms / 1000);
 	return request_start(req);
+}
+
+struct engine_request *engine_upload(struct engine *engine,
+		const char *method, const char *path, FILE *file, uint64_t size,
+		const char *content_type, engine_progress_fn progress,
+		engine_done_fn done, void *data) {
+	return upload(engine, method, path, file, NULL, size, content_type,
+		progress, done, data);
+}
+
+struct engine_request *engine_upload_from(struct engine *engine,
+		const char *method, const char *path, engine_read_fn read,
+		uint64_t size, const char *content_type, engine_progress_fn progress,
+		engine_done_fn done, void *data) {
+	return upload(engine, method, path, NULL, read, size, content_type,
+		progress, done, data);
 }
 
 struct engine_request *engine_download(struct engine *engine,
@@ -501,6 +536,14 @@ int engine_pending(const struct engine *engine) {
 
 void engine_set_timeout(struct engine *engine, long timeout_ms) {
 	engine->timeout_ms = timeout_ms > 0 ? timeout_ms : DEFAULT_TIMEOUT_MS;
+}
+
+void engine_set_podman(struct engine *engine, bool podman) {
+	engine->podman = podman;
+}
+
+bool engine_is_podman(const struct engine *engine) {
+	return engine->podman;
 }
 
 const char *engine_api_version(const struct engine *engine) {

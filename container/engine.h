@@ -49,6 +49,10 @@ void engine_set_timeout(struct engine *engine, long timeout_ms);
 /** The API version in use ("1.41") once negotiated; NULL before. */
 const char *engine_api_version(const struct engine *engine);
 void engine_set_api_version(struct engine *engine, const char *version);
+/** Whether the engine is Podman (its /version says so): some options are
+ * spelled differently there. Set by discovery. */
+void engine_set_podman(struct engine *engine, bool podman);
+bool engine_is_podman(const struct engine *engine);
 
 /** A request with an optional JSON body. `path` is below the negotiated
  * version prefix unless it starts with "//" (then sent as is, minus one
@@ -61,6 +65,20 @@ struct engine_request *engine_upload(struct engine *engine,
 	const char *method, const char *path, FILE *file, uint64_t size,
 	const char *content_type, engine_progress_fn progress,
 	engine_done_fn done, void *data);
+/* An upload's source: fills `buf` with up to `len` bytes and returns how
+ * many, 0 at the end, ENGINE_READ_PAUSE when nothing is ready yet (then
+ * call engine_request_resume once there is), or ENGINE_READ_ABORT to fail
+ * the request (a body cut short is never taken by the engine). */
+typedef size_t (*engine_read_fn)(void *data, char *buf, size_t len);
+#define ENGINE_READ_PAUSE ((size_t)-1)
+#define ENGINE_READ_ABORT ((size_t)-2)
+/** Streams the request body of exactly `size` bytes from `read`. */
+struct engine_request *engine_upload_from(struct engine *engine,
+	const char *method, const char *path, engine_read_fn read, uint64_t size,
+	const char *content_type, engine_progress_fn progress,
+	engine_done_fn done, void *data);
+/** Calls a paused upload's source again. */
+void engine_request_resume(struct engine_request *request);
 /** Writes the response body to `file` instead of memory. */
 struct engine_request *engine_download(struct engine *engine,
 	const char *path, FILE *file, engine_done_fn done, void *data);

@@ -92,6 +92,14 @@ struct engine_request *engine_image_load(struct engine *engine, FILE *archive,
 		error_len);
 }
 
+struct engine_request *engine_image_load_from(struct engine *engine,
+		engine_read_fn read, uint64_t size, engine_progress_fn progress,
+		engine_done_fn done, void *data, char *error, size_t error_len) {
+	return checked(engine_upload_from(engine, "POST", "/images/load?quiet=1",
+		read, size, "application/x-tar", progress, done, data), error,
+		error_len);
+}
+
 struct engine_request *engine_image_export(struct engine *engine,
 		const char *image, FILE *out, engine_done_fn done, void *data,
 		char *error, size_t error_len) {
@@ -136,7 +144,8 @@ struct engine_request *engine_container_op(struct engine *engine,
 		{ "wait", "POST", "/containers/%s/wait" },
 		{ "inspect", "GET", "/containers/%s/json" },
 		{ "remove", "DELETE", "/containers/%s?force=1&v=1" },
-		{ "logs", "GET", "/containers/%s/logs?stdout=1&stderr=1" },
+		// A bounded tail: an app that printed 300 MB must not stall us.
+		{ "logs", "GET", "/containers/%s/logs?stdout=1&stderr=1&tail=2000" },
 	};
 	if (!safe_reference(id, error, error_len)) {
 		return NULL;

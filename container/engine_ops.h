@@ -17,6 +17,10 @@ struct engine_request *engine_image_remove(struct engine *engine,
 	const char *image, engine_done_fn done, void *data, char *error,
 	size_t error_len);
 /** Streams a `docker save`/OCI archive to the engine. */
+/** Loads an archive streamed from `read` (engine_upload_from). */
+struct engine_request *engine_image_load_from(struct engine *engine,
+	engine_read_fn read, uint64_t size, engine_progress_fn progress,
+	engine_done_fn done, void *data, char *error, size_t error_len);
 struct engine_request *engine_image_load(struct engine *engine, FILE *archive,
 	uint64_t size, engine_progress_fn progress, engine_done_fn done,
 	void *data, char *error, size_t error_len);

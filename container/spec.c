@@ -55,7 +55,13 @@ static bool check(const struct container_spec *spec, char *error,
 			return false;
 		}
 	}
-	if (spec->memory_bytes < 0 || spec->pids_limit < 0 || spec->nofile < 0) {
+	if (spec->runtime_dir && spec->runtime_dir[0] != '/') {
+		snprintf(error, error_len, "runtime directory %s is not absolute",
+			spec->runtime_dir);
+		return false;
+	}
+	if (spec->memory_bytes < 0 || spec->pids_limit < 0 || spec->nofile < 0 ||
+			spec->log_max_bytes < 0) {
 		snprintf(error, error_len, "container limits cannot be negative");
 		return false;
 	}
@@ -104,7 +110,36 @@ static struct json_object *host_config(const struct container_spec *spec) {
 		// user, and Docker makes tmpfs root-only by default.
 		json_object_new_string("rw,nosuid,nodev,mode=1777,size=64m"));
 	}
+	if (spec->runtime_dir) {
+		char opts[128];
+		if (spec->podman) {
+			snprintf(opts, sizeof(opts), "rw,nosuid,nodev,noexec,mode=0700,"
+				"size=16m,U");
+		} else {
+			snprintf(opts, sizeof(opts), "rw,nosuid,nodev,noexec,mode=0700,"
+				"size=16m,uid=%u,gid=%u", spec->runtime_uid,
+				spec->runtime_gid);
+		}
+		json_object_object_add(tmpfs, spec->runtime_dir,
+			json_object_new_string(opts));
+	}
 	json_object_object_add(hc, "Tmpfs", tmpfs);
+	if (spec->log_max_bytes > 0) {
+		// json-file on Docker; Podman's compat service maps it to its
+		// k8s-file driver, which honours max-size.
+		struct json_object *log = json_object_new_object();
+		struct json_object *conf = json_object_new_object();
+		char size[32], files[16];
+		snprintf(size, sizeof(size), "%lld", (long long)spec->log_max_bytes);
+		snprintf(files, sizeof(files), "%d", spec->log_max_files > 0 ?
+			spec->log_max_files : 1);
+		json_object_object_add(conf, "max-size", json_object_new_string(size));
+		json_object_object_add(conf, "max-file",
+			json_object_new_string(files));
+		json_object_object_add(log, "Type", json_object_new_string("json-file"));
+		json_object_object_add(log, "Config", conf);
+		json_object_object_add(hc, "LogConfig", log);
+	}
 	json_object_object_add(hc, "ReadonlyRootfs",
 		json_object_new_boolean(spec->read_only_rootfs));
 	if (spec->cap_drop_all) {

@@ -51,6 +51,17 @@ struct container_spec {
 	 * ulimits once every capability is dropped (RLIMIT_NPROC fails). */
 	int64_t nofile;
 	bool auto_remove;
+	/* A private, writable XDG_RUNTIME_DIR: a small tmpfs at this path,
+	 * mode 0700, owned by runtime_uid:runtime_gid. NULL: none. */
+	const char *runtime_dir;
+	unsigned runtime_uid, runtime_gid;
+	/* Podman takes no uid=/gid= for a tmpfs; its "U" gives the tmpfs to
+	 * the container's user instead. */
+	bool podman;
+	/* What the engine keeps of the app's output: at most log_max_files
+	 * files of log_max_bytes each (0: the engine's default, unbounded). */
+	int64_t log_max_bytes;
+	int log_max_files;
 	/* A tiny init as PID 1 (docker-init, catatonit) that forwards signals:
 	 * an app as PID 1 ignores SIGTERM unless it handles it, and every stop
 	 * would wait for the SIGKILL. */

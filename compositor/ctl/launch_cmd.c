@@ -478,19 +478,11 @@ static int info_command(int argc, char *argv[]) {
 	if (!find_store(argc, argv, app, store, sizeof(store))) {
 		return 1;
 	}
-	char path[4200];
-	snprintf(path, sizeof(path), "%s/apps/%s.desktop", store, app);
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		fprintf(stderr, "pocketctl info: cannot read %s\n", path);
-		return 1;
-	}
 	struct manifest m = { 0 };
-	struct manifest_messages errors = { 0 }, warnings = { 0 };
-	bool ok = manifest_parse(&m, f, path, app, &errors, &warnings);
-	fclose(f);
-	for (size_t i = 0; i < errors.len; i++) {
-		fprintf(stderr, "error: %s\n", errors.lines[i]);
+	char error[1024];
+	bool ok = store_load_app(store, app, &m, error, sizeof(error));
+	if (!ok) {
+		fprintf(stderr, "error: %s\n", error);
 	}
 	struct app_override ov;
 	struct manifest_messages ov_errors = { 0 };
@@ -542,8 +534,6 @@ static int info_command(int argc, char *argv[]) {
 		json_object_put(obj);
 	}
 	manifest_finish(&m);
-	manifest_messages_finish(&errors);
-	manifest_messages_finish(&warnings);
 	manifest_messages_finish(&ov_errors);
 	return status;
 }

@@ -12,6 +12,7 @@
 #include "engine.h"
 #include "engine_ops.h"
 #include "image.h"
+#include "pins.h"
 #include "sha256.h"
 #include "store.h"
 
@@ -147,6 +148,8 @@ int pack_command(int argc, char *argv[]) {
 		store_finish(&store);
 		return 1;
 	}
+	char store_key[STORE_KEY_LEN + 1];
+	memcpy(store_key, store.key, sizeof(store_key));
 	store_finish(&store);
 	char manifest[4096];
 	snprintf(manifest, sizeof(manifest), "%s/apps/%s.desktop", store_path, id);
@@ -176,10 +179,11 @@ int pack_command(int argc, char *argv[]) {
 			w.done = true;
 		}
 		turn_until(loop, &w);
-		char sha[65];
+		char sha[65], image_id[ARCHIVE_IMAGE_ID_LEN + 1], why[1024] = "";
 		fflush(out);
 		rewind(out);
-		bool hashed = !w.error[0] && sha256_file(out, sha);
+		bool hashed = !w.error[0] && image_archive_inspect(fileno(out),
+			image, sha, image_id, why, sizeof(why));
 		fclose(out);
 		char icon_path[4096];
 		snprintf(icon_path, sizeof(icon_path), "%s/icons/%s.png", store_path,
@@ -189,7 +193,10 @@ int pack_command(int argc, char *argv[]) {
 		if (w.error[0]) {
 			fprintf(stderr, "pocketctl pack: exporting %s: %s\n", image,
 				w.error);
-		} else if (!hashed || rename(tmp, archive) != 0) {
+		} else if (!hashed) {
+			fprintf(stderr, "pocketctl pack: the engine's export of %s is "
+				"not usable: %s\n", image, why);
+		} else if (rename(tmp, archive) != 0) {
 			fprintf(stderr, "pocketctl pack: cannot write %s\n", archive);
 		} else if (icon && !copy_png(icon, icon_path, error, sizeof(error))) {
 			fprintf(stderr, "pocketctl pack: %s\n", error);
@@ -199,8 +206,15 @@ int pack_command(int argc, char *argv[]) {
 			fprintf(stderr, "pocketctl pack: cannot write %s\n", manifest);
 		} else {
 			mkdir(data_dir, 0755);
-			printf("%s: packed %s as %s (%s, sha256 %s)\n", store_path, image,
-				id, archive, sha);
+			// The image we exported is the app's: pinned, as a load would.
+			struct image_pin pin;
+			memcpy(pin.archive_sha256, sha, sizeof(pin.archive_sha256));
+			snprintf(pin.image_id, sizeof(pin.image_id), "%s", image_id);
+			if (!pin_save(store_key, id, &pin, error, sizeof(error))) {
+				fprintf(stderr, "pocketctl pack: %s\n", error);
+			}
+			printf("%s: packed %s as %s (%s, sha256 %s, image %.19s)\n",
+				store_path, image, id, archive, sha, image_id);
 			status = 0;
 		}
 		unlink(tmp);
@@ -248,21 +262,30 @@ int purge_command(int argc, char *argv[]) {
 	struct engine *engine = connect_engine(loop, option(argc, argv,
 		"--engine"));
 	int status = 1;
-	if (engine) {
+	struct image_pin pin;
+	if (engine && !pin_load(store.key, id, &pin)) {
+		// Never loaded (or packed) here: whatever the engine has under
+		// the name may be someone else's.
+		printf("%s: no image of it was loaded from %s; nothing removed\n",
+			id, store_path);
+		status = 0;
+	} else if (engine) {
 		struct wait w = { 0 };
 		char error[512];
-		if (!engine_image_remove(engine, app->image, on_done, &w, error,
+		if (!engine_image_remove(engine, pin.image_id, on_done, &w, error,
 				sizeof(error))) {
 			snprintf(w.error, sizeof(w.error), "%s", error);
 			w.done = true;
 		}
 		turn_until(loop, &w);
-		if (w.error[0]) {
+		if (w.error[0] && !strstr(w.error, "No such image") &&
+				!strstr(w.error, "image not known")) {
 			fprintf(stderr, "pocketctl purge: %s\n", w.error);
 		} else {
 			// The data directory is not touched: purging is for images.
-			printf("%s: image %s removed from the engine; data kept\n", id,
-				app->image);
+			pin_remove(store.key, id);
+			printf("%s: image %s (%.19s) removed from the engine; data "
+				"kept\n", id, app->image, pin.image_id);
 			status = 0;
 		}
 	}
@@ -291,7 +314,9 @@ static void load_progress(void *data, enum image_phase phase, uint64_t done,
 	}
 }
 
-static void load_done(void *data, bool loaded, const char *error) {
+static void load_done(void *data, bool loaded, const char *image_id,
+		const char *error) {
+	(void)image_id;
 	struct loading *l = data;
 	l->done = true;
 	l->loaded = loaded;
@@ -319,7 +344,8 @@ int load_command(int argc, char *argv[]) {
 		struct loading l = { .last_percent = -1 };
 		struct image_ensure_listener listener = { .progress = load_progress,
 			.done = load_done, .data = &l };
-		if (image_ensure(engine, loop, store_path, app, &listener)) {
+		if (image_ensure(engine, loop, store_path, store.key, app,
+				&listener)) {
 			while (!l.done) {
 				wl_event_loop_dispatch(loop, -1);
 			}

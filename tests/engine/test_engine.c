@@ -656,7 +656,8 @@ static void test_typed_operations(void **state) {
 
 struct ensured {
 	bool done, loaded;
-	char error[1024];
+	char error[2048];
+	char image_id[80];
 	bool saw_checking, saw_loading;
 };
 
@@ -670,10 +671,12 @@ static void ensure_progress(void *data, enum image_phase phase, uint64_t done,
 	}
 }
 
-static void ensure_done(void *data, bool loaded, const char *error) {
+static void ensure_done(void *data, bool loaded, const char *image_id,
+		const char *error) {
 	struct ensured *r = data;
 	r->done = true;
 	r->loaded = loaded;
+	snprintf(r->image_id, sizeof(r->image_id), "%s", image_id ? image_id : "");
 	snprintf(r->error, sizeof(r->error), "%s", error ? error : "");
 }
 
@@ -682,7 +685,8 @@ static void ensure(const char *store, const struct manifest *m,
 	memset(r, 0, sizeof(*r));
 	struct image_ensure_listener l = { .progress = ensure_progress,
 		.done = ensure_done, .data = r };
-	assert_non_null(image_ensure(engine, loop, store, m, &l));
+	assert_non_null(image_ensure(engine, loop, store, "0123456789abcdef", m,
+		&l));
 	long deadline = now_ms() + 60000;
 	while (!r->done && now_ms() < deadline) {
 		wl_event_loop_dispatch(loop, 50);
@@ -725,10 +729,24 @@ static void test_image_ensure_from_store(void **state) {
 	struct manifest m = { .id = "app", .name = "App", .image = IMAGE,
 		.archive = "images/app.tar", .env = env };
 	snprintf(m.archive_sha256, sizeof(m.archive_sha256), "%s", sha);
+	// Pins go to the state directory: a private one.
+	char state_dir[300];
+	snprintf(state_dir, sizeof(state_dir), "%s/state", store);
+	setenv("XDG_STATE_HOME", state_dir, 1);
 	struct ensured r;
 	ensure(store, &m, &r);
 	assert_string_equal(r.error, "");
-	assert_false(r.loaded); // already there
+	// Never loaded for this (store, app): loaded from the archive even
+	// though the engine has an image of that name.
+	assert_true(r.loaded);
+	assert_int_equal(strlen(r.image_id), 71);
+	assert_int_equal(strncmp(r.image_id, "sha256:", 7), 0);
+	char first_id[80];
+	snprintf(first_id, sizeof(first_id), "%s", r.image_id);
+	ensure(store, &m, &r);
+	assert_string_equal(r.error, "");
+	assert_false(r.loaded); // pinned, and still there
+	assert_string_equal(r.image_id, first_id);
 
 	// A truncated copy with the right checksum in the manifest.
 	snprintf(path, sizeof(path), "cd %s/images && head -c %ld app.tar > "
@@ -741,21 +759,22 @@ static void test_image_ensure_from_store(void **state) {
 	m.archive = "images/cut.tar";
 	ensure(store, &m, &r);
 	assert_non_null(strstr(r.error, "corrupt or truncated"));
-	assert_true(r.saw_checking);
-	assert_false(r.saw_loading);
 	assert_false(image_present());
 
 	m.archive = "images/none.tar";
 	ensure(store, &m, &r);
-	assert_non_null(strstr(r.error, "is missing"));
+	assert_non_null(strstr(r.error, "plugged in"));
 
-	// The good archive: checked, loaded, there.
+	// The good archive: its pin names an image the engine lost, so it is
+	// loaded again, with progress.
 	m.archive = "images/app.tar";
 	ensure(store, &m, &r);
 	assert_string_equal(r.error, "");
 	assert_true(r.loaded);
-	assert_true(r.saw_checking && r.saw_loading);
+	assert_true(r.saw_loading);
+	assert_string_equal(r.image_id, first_id);
 	assert_true(image_present());
+	unsetenv("XDG_STATE_HOME");
 	snprintf(path, sizeof(path), "rm -rf %s", store);
 	assert_int_equal(system(path), 0);
 }
