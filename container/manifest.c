@@ -2,6 +2,7 @@
 
 #include <ini.h>
 #include "ini_line.h"
+#include "utf8.h"
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,9 +55,14 @@ static void warning(struct parse *p, const char *fmt, ...) {
 	va_end(args);
 }
 
+/* Values end up in labels, the panel and terminals: no control
+ * characters (an ESC could rewrite what pocketctl shows). */
 static void set(char **field, const char *value) {
 	free(*field);
 	*field = strdup(value);
+	if (*field) {
+		utf8_strip_controls(*field);
+	}
 }
 
 static bool safe_relative_path(const char *path) {

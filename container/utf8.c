@@ -1,5 +1,7 @@
 #include "utf8.h"
 
+#include <string.h>
+
 uint32_t utf8_next(const char **s) {
 	const unsigned char *p = (const unsigned char *)*s;
 	uint32_t cp;
@@ -32,4 +34,21 @@ uint32_t utf8_next(const char **s) {
 		return 0xfffd;
 	}
 	return cp;
+}
+
+bool utf8_strip_controls(char *s) {
+	bool changed = false;
+	for (unsigned char *p = (unsigned char *)s; *p; p++) {
+		// Tabs and newlines are layout, not commands: kept.
+		if ((*p < 0x20 && *p != '\t' && *p != '\n') || *p == 0x7f) {
+			*p = '?';
+			changed = true;
+		} else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			// U+0080..U+009F: one '?' and a byte less, in place
+			p[0] = '?';
+			memmove(p + 1, p + 2, strlen((char *)p + 2) + 1);
+			changed = true;
+		}
+	}
+	return changed;
 }

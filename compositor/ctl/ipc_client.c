@@ -12,6 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "utf8.h"
+
 /* Outside the session (a console, ssh): the one session of this user. */
 static char *find_single_socket(const char *dir, const char **error) {
 	DIR *d = opendir(dir);
@@ -58,6 +60,27 @@ char *ipc_client_socket_path(const char **error) {
 	char path[4096];
 	snprintf(path, sizeof(path), "%s/pocketwl.%s.sock", dir, display);
 	return strdup(path);
+}
+
+/* Titles, app ids and names come from clients and stores: whatever we
+ * print of them carries no control characters (escape sequences). */
+static void strip_controls(struct json_object *obj) {
+	if (json_object_is_type(obj, json_type_string)) {
+		char *copy = strdup(json_object_get_string(obj));
+		if (copy && utf8_strip_controls(copy)) {
+			json_object_set_string(obj, copy);
+		}
+		free(copy);
+	} else if (json_object_is_type(obj, json_type_array)) {
+		for (size_t i = 0; i < json_object_array_length(obj); i++) {
+			strip_controls(json_object_array_get_idx(obj, i));
+		}
+	} else if (json_object_is_type(obj, json_type_object)) {
+		json_object_object_foreach(obj, key, value) {
+			(void)key;
+			strip_controls(value);
+		}
+	}
 }
 
 static long now_ms(void) {
@@ -153,6 +176,7 @@ struct json_object *ipc_client_request(const char *path,
 		*nl = '\0';
 		enum json_tokener_error jerr;
 		reply = json_tokener_parse_verbose(buf, &jerr);
+		strip_controls(reply);
 		if (!reply) {
 			snprintf(err, err_len, "malformed reply: %s",
 				json_tokener_error_desc(jerr));
@@ -211,6 +235,7 @@ static struct json_object *take_line(struct ipc_connection *conn, char *err,
 	*nl = '\0';
 	enum json_tokener_error jerr;
 	struct json_object *obj = json_tokener_parse_verbose(conn->buf, &jerr);
+	strip_controls(obj);
 	if (!obj) {
 		snprintf(err, err_len, "malformed message: %s",
 			json_tokener_error_desc(jerr));
