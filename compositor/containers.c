@@ -1,5 +1,6 @@
 #include "containers.h"
 
+#include <errno.h>
 #include <json-c/json.h>
 #include <signal.h>
 #include <stdio.h>
@@ -90,7 +91,13 @@ static bool session_gone(const char *session) {
 			strcmp(their_host, host) || pid <= 0) {
 		return false; // not ours to judge
 	}
-	return kill(pid, 0) < 0 || process_start(pid) != start;
+	// Only ESRCH means gone: EPERM is a live process of another user,
+	// whose session's containers are not ours to remove.
+	if (kill(pid, 0) < 0) {
+		return errno == ESRCH;
+	}
+	unsigned long long now = process_start(pid);
+	return now != 0 && now != start;
 }
 
 static void broadcast_state(struct pwl_containers *c) {
