@@ -1,23 +1,60 @@
+#include <errno.h>
+#include <fcntl.h>
 #include <png.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "panel.h"
 
 /* Reads a PNG into premultiplied ARGB, or NULL (with a message naming the
  * file) when it is not a readable PNG. Big files are refused: an icon on
  * a stranger's disk must not take the panel's memory. */
+#define MAX_ICON_BYTES (1024 * 1024) // as the store format says
+
+/* The file, read whole without blocking on it: a FIFO, a device, a link
+ * or a file over the limit is refused with its name. */
+static unsigned char *read_icon_file(const char *path, size_t *len) {
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno != ENOENT) {
+			fprintf(stderr, "pocket-panel: %s: %s\n", path, strerror(errno));
+		}
+		return NULL;
+	}
+	struct stat st;
+	unsigned char *buf = NULL;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+			st.st_size > MAX_ICON_BYTES) {
+		fprintf(stderr, "pocket-panel: %s: not a regular file of at most "
+			"%d bytes; ignored\n", path, MAX_ICON_BYTES);
+	} else if ((buf = malloc((size_t)st.st_size + 1))) {
+		ssize_t n = read(fd, buf, (size_t)st.st_size + 1);
+		if (n < 0 || n > st.st_size) {
+			free(buf);
+			buf = NULL;
+		} else {
+			*len = (size_t)n;
+		}
+	}
+	close(fd);
+	return buf;
+}
+
 static pixman_image_t *read_png(const char *path) {
-	FILE *f = fopen(path, "rb");
-	if (!f) {
+	size_t len = 0;
+	unsigned char *data = read_icon_file(path, &len);
+	if (!data) {
 		return NULL;
 	}
 	png_image image;
 	memset(&image, 0, sizeof(image));
 	image.version = PNG_IMAGE_VERSION;
 	pixman_image_t *out = NULL;
-	if (png_image_begin_read_from_stdio(&image, f) && image.width > 0 &&
+	if (png_image_begin_read_from_memory(&image, data, len) &&
+			image.width > 0 &&
 			image.height > 0 && image.width <= 1024 && image.height <= 1024) {
 		image.format = PNG_FORMAT_BGRA; // little-endian ARGB32
 		size_t stride = PNG_IMAGE_ROW_STRIDE(image);
@@ -47,7 +84,7 @@ static pixman_image_t *read_png(const char *path) {
 			"1024x1024\n", path);
 	}
 	png_image_free(&image);
-	fclose(f);
+	free(data);
 	return out;
 }
 
