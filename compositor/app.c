@@ -241,8 +241,13 @@ struct pwl_app *app_create(struct pwl_server *server, const char *name,
 	wl_list_init(&app->link);
 	wl_signal_init(&app->events.destroy);
 	app->name = strdup(name);
+	app->label = strdup(name);
 	char buf[4096];
 	snprintf(buf, sizeof(buf), "%s-%u", name, ++server->next_app_serial);
+	// "id@key" names: the instance is also a container and a folder name.
+	for (char *c = buf; *c; c++) {
+		*c = *c == '@' ? '-' : *c;
+	}
 	app->instance = strdup(buf);
 	snprintf(buf, sizeof(buf), "%s/%s", base, app->instance);
 	app->dir = strdup(buf);
@@ -262,7 +267,8 @@ struct pwl_app *app_create(struct pwl_server *server, const char *name,
 		*slash = '\0';
 	}
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	if (!app->name || !app->instance || !app->dir || !app->socket_path) {
+	if (!app->name || !app->label || !app->instance || !app->dir ||
+			!app->socket_path) {
 		snprintf(error, error_len, "out of memory");
 		goto error;
 	}
@@ -339,10 +345,23 @@ void app_destroy(struct pwl_app *app) {
 			app->instance);
 	}
 	free(app->name);
+	free(app->label);
 	free(app->instance);
 	free(app->dir);
 	free(app->socket_path);
 	free(app);
+}
+
+void app_set_store(struct pwl_app *app, const char *store_name,
+		const char *color_seed) {
+	char text[400];
+	snprintf(text, sizeof(text), "%s \xc2\xb7 %s", app->name, store_name);
+	char *label = strdup(text);
+	if (label) {
+		free(app->label);
+		app->label = label;
+	}
+	app_color_for_name(color_seed, app->color);
 }
 
 struct pwl_app *app_find(struct pwl_server *server, const char *instance) {

@@ -27,6 +27,9 @@ struct pwl_app {
 	struct wl_list link; // pwl_server.apps
 	struct pwl_server *server;
 	char *name; // the app's id, e.g. "org.example.Editor"
+	/* What its label says: the name, and for an app of a plugged-in
+	 * store, that store's name too. */
+	char *label;
 	char *instance; // unique in this session: "<name>-<n>"
 	char *dir; // bind-mounted as the app's XDG_RUNTIME_DIR
 	char *socket_path; // dir/wayland-0
@@ -73,6 +76,11 @@ void apps_finish(struct pwl_server *server);
 
 /** The label colour of an app name: stable across runs, distinct hues. */
 void app_color_for_name(const char *name, float color[4]);
+/** An app of a plugged-in store: its label names the store and its colour
+ * comes from `color_seed` (the store's key and the id), never from the
+ * user's [app NAME] colour, which is for the user's own stores. */
+void app_set_store(struct pwl_app *app, const char *store_name,
+	const char *color_seed);
 /** True if a global of this interface is hidden from `app`. */
 bool app_global_hidden(const struct pwl_app *app, const char *interface);
 

@@ -166,7 +166,10 @@ static void arm_restart(struct pwl_kiosk *kiosk) {
 }
 
 static void launch_now(struct pwl_kiosk *kiosk) {
-	struct pwl_launch_options options = { .consent = true, .kiosk = true };
+	// A kiosk runs its app from the stores it was configured with (or the
+	// one its ID@KEY names), never the same id from a plugged-in disk.
+	struct pwl_launch_options options = { .consent = true, .kiosk = true,
+		.configured_only = !strchr(kiosk->app, '@') };
 	char error[1024];
 	kiosk->launch = launch_app(kiosk->server, kiosk->app, &options, error,
 		sizeof(error));

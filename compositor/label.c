@@ -54,8 +54,8 @@ void label_show_fullscreen(struct pwl_view *view) {
 	pixman_color_t fg = { 0xffff, 0xffff, 0xffff, 0xffff };
 	pixman_box32_t all = { 0, 0, w, h };
 	pixman_image_fill_boxes(PIXMAN_OP_SRC, buf->image, &bg, 1, &all);
-	char text[128];
-	snprintf(text, sizeof(text), "[%s]", view->app->name);
+	char text[420];
+	snprintf(text, sizeof(text), "[%s]", view->app->label);
 	text_draw(buf->image, text, (int)(10 * scale), 0, h, w, scale, &fg);
 
 	struct pwl_label *label = calloc(1, sizeof(*label));

@@ -79,6 +79,10 @@ struct json_object *launch_json(struct pwl_launch *launch) {
 	json_object_object_add(obj, "app", json_object_new_string(launch->app_id));
 	json_object_object_add(obj, "name", json_object_new_string(launch->name));
 	json_object_object_add(obj, "store", json_object_new_string(launch->store));
+	json_object_object_add(obj, "store_key",
+		json_object_new_string(launch->store_key));
+	json_object_object_add(obj, "display",
+		json_object_new_string(launch->display));
 	json_object_object_add(obj, "instance", launch->instance ?
 		json_object_new_string(launch->instance) : NULL);
 	json_object_object_add(obj, "state",
@@ -160,6 +164,7 @@ static void launch_free(struct pwl_launch *launch) {
 	free(launch->app_id);
 	free(launch->name);
 	free(launch->store);
+	free(launch->store_name);
 	free(launch->instance);
 	free(launch->logs);
 	free(launch);
@@ -383,12 +388,17 @@ static void create_container(struct pwl_launch *launch,
 		return;
 	}
 	uid_t uid = app_uid(server);
-	struct pwl_app *app = app_create(server, launch->app_id,
+	struct pwl_app *app = app_create(server, launch->display,
 		launch->permissions, uid, err, sizeof(err));
 	if (!app) {
 		close(data_fd);
 		fail(launch, "%s", err);
 		return;
+	}
+	if (launch->mounted || strchr(launch->display, '@')) {
+		// A plugged-in disk, or one of two stores offering the same id:
+		// its label names the store, in a colour of its own.
+		app_set_store(app, launch->store_name, launch->qualified);
 	}
 	launch->app = app;
 	launch->instance = strdup(app->instance);
@@ -572,10 +582,10 @@ static void handle_app_destroy(struct wl_listener *listener, void *data) {
 /* ---- entry points ---- */
 
 static struct pwl_launch *running_instance(struct pwl_server *server,
-		const char *app_id) {
+		const char *qualified) {
 	struct pwl_launch *launch;
 	wl_list_for_each(launch, &server->launches, link) {
-		if (launch_active(launch) && !strcmp(launch->app_id, app_id) &&
+		if (launch_active(launch) && !strcmp(launch->qualified, qualified) &&
 				launch->state != PWL_LAUNCH_STOPPING) {
 			return launch;
 		}
@@ -593,33 +603,30 @@ static void focus_launch(struct pwl_launch *launch) {
 	}
 }
 
-struct pwl_launch *launch_app(struct pwl_server *server, const char *app_id,
+struct pwl_launch *launch_app(struct pwl_server *server, const char *what,
 		const struct pwl_launch_options *options, char *error,
 		size_t error_len) {
-	char store[4096];
-	if (!app_id || !store_valid_id(app_id)) {
-		snprintf(error, error_len, "'%s' is not an app id", app_id ? app_id :
-			"");
+	struct pwl_store_app sa;
+	if (!what) {
+		snprintf(error, error_len, "no app named");
 		return NULL;
 	}
-	if (!server->stores || !stores_find_app(server->stores, app_id, store,
-			sizeof(store))) {
-		snprintf(error, error_len, "no store of this session has the app "
-			"'%s' (see pocketctl apps)", app_id);
+	if (!server->stores || !stores_find_app(server->stores, what,
+			options->configured_only, &sa, error, error_len)) {
 		return NULL;
 	}
-	char store_key[STORE_KEY_LEN + 1];
-	if (!store_identify(store, store_key, NULL, error, error_len)) {
-		return NULL;
-	}
-	struct pwl_launch probe = { .store = store, .app_id = (char *)app_id };
+	const char *app_id = sa.id;
+	const char *store = sa.path;
+	const char *store_key = sa.key;
+	struct pwl_launch probe = { .store = (char *)store,
+		.app_id = (char *)app_id };
 	struct manifest m = { 0 };
 	if (!load_manifest(&probe, &m, error, error_len)) {
 		return NULL;
 	}
 	struct app_override ov;
 	struct manifest_messages ov_errors = { 0 };
-	if (!override_load(app_id, &ov, &ov_errors)) {
+	if (!override_load(store_key, app_id, &ov, &ov_errors)) {
 		// A broken override must not silently widen or narrow anything.
 		snprintf(error, error_len, "%s", ov_errors.lines[0]);
 		manifest_messages_finish(&ov_errors);
@@ -628,6 +635,16 @@ struct pwl_launch *launch_app(struct pwl_server *server, const char *app_id,
 	}
 	manifest_messages_finish(&ov_errors);
 	uint32_t needs = override_needs_consent(m.permissions, &ov);
+	if (needs && options->consent && options->consent_limited &&
+			(needs & ~options->consented)) {
+		char perms[128];
+		permissions_to_text(needs & ~options->consented, perms,
+			sizeof(perms));
+		snprintf(error, error_len, "%s now asks for more than you were shown "
+			"(%s): look at it again", app_id, perms);
+		manifest_finish(&m);
+		return NULL;
+	}
 	if (needs && !options->consent) {
 		char perms[128];
 		permissions_to_text(needs, perms, sizeof(perms));
@@ -636,7 +653,9 @@ struct pwl_launch *launch_app(struct pwl_server *server, const char *app_id,
 		manifest_finish(&m);
 		return NULL;
 	}
-	struct pwl_launch *running = running_instance(server, app_id);
+	char qualified[100];
+	snprintf(qualified, sizeof(qualified), "%s@%s", app_id, store_key);
+	struct pwl_launch *running = running_instance(server, qualified);
 	if (m.instances == MANIFEST_SINGLE && running) {
 		manifest_finish(&m);
 		focus_launch(running);
@@ -654,6 +673,10 @@ struct pwl_launch *launch_app(struct pwl_server *server, const char *app_id,
 	launch->name = strdup(m.name);
 	launch->store = strdup(store);
 	memcpy(launch->store_key, store_key, sizeof(launch->store_key));
+	memcpy(launch->display, sa.display, sizeof(launch->display));
+	memcpy(launch->qualified, qualified, sizeof(launch->qualified));
+	launch->store_name = strdup(sa.store_name);
+	launch->mounted = sa.mounted;
 	launch->permissions = override_effective(m.permissions, &ov);
 	launch->options = *options;
 	launch->exit_code = -1;
@@ -661,7 +684,8 @@ struct pwl_launch *launch_app(struct pwl_server *server, const char *app_id,
 	manifest_finish(&m);
 	now(&launch->t_request);
 	wl_list_insert(&server->launches, &launch->link);
-	if (!launch->app_id || !launch->name || !launch->store) {
+	if (!launch->app_id || !launch->name || !launch->store ||
+			!launch->store_name) {
 		fail(launch, "out of memory");
 		return launch;
 	}
@@ -754,7 +778,9 @@ struct pwl_launch *launch_find(struct pwl_server *server, const char *what) {
 			return launch;
 		}
 		// Newest first in the list; an active one beats an ended one.
-		if (!strcmp(launch->app_id, what) && (!best ||
+		bool named = !strcmp(launch->qualified, what) ||
+			!strcmp(launch->display, what) || !strcmp(launch->app_id, what);
+		if (named && (!best ||
 				(launch_active(launch) && !launch_active(best)))) {
 			best = launch;
 		}

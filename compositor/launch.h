@@ -28,7 +28,12 @@ enum pwl_launch_state {
 
 struct pwl_launch_options {
 	bool consent; // the user agreed to the permissions (--yes, kiosk)
+	/* The panel: the user agreed to `consented` (what the panel showed
+	 * them), not to whatever the manifest asks now. */
+	bool consent_limited;
+	uint32_t consented;
 	bool kiosk; // fullscreen everywhere, no frame
+	bool configured_only; // only [stores] path stores, never plugged-in ones
 };
 
 struct pwl_launch {
@@ -38,6 +43,10 @@ struct pwl_launch {
 	char *name; // the manifest's Name
 	char *store; // path of the store it came from
 	char store_key[17]; // the store's identity (store.h)
+	char display[100]; // "id", or "id@key" while two stores offer the id
+	char qualified[100]; // always "id@key"
+	char *store_name; // the store's [store] name
+	bool mounted; // from a plugged-in store
 	char image_id[80]; // "sha256:...", once the image is there
 	char *instance; // the app instance's name, once made
 	uint32_t permissions; // effective
@@ -62,14 +71,16 @@ struct pwl_launch {
 	char *logs; // what the container printed, kept after it exited
 };
 
-/** Starts launching `app_id`. A single-instance app already running is
- * focused and its launch returned. NULL with `error` filled when it cannot
- * even start (unknown app, invalid manifest, consent needed...). */
-struct pwl_launch *launch_app(struct pwl_server *server, const char *app_id,
+/** Starts launching `what` ("ID" or "ID@STORE-KEY", stores.h). A
+ * single-instance app already running is focused and its launch
+ * returned. NULL with `error` filled when it cannot even start (unknown
+ * or ambiguous app, invalid manifest, consent needed...). */
+struct pwl_launch *launch_app(struct pwl_server *server, const char *what,
 	const struct pwl_launch_options *options, char *error, size_t error_len);
 /** Stops the app (SIGTERM, then SIGKILL after the stop timeout). */
 void launch_stop(struct pwl_launch *launch);
-/** The newest launch of an app id, or the launch of an instance. */
+/** The launch of an instance, or the newest launch of an app named as
+ * "id@key", as its display name, or by its plain id. */
 struct pwl_launch *launch_find(struct pwl_server *server, const char *what);
 struct json_object *launch_json(struct pwl_launch *launch);
 const char *launch_state_name(enum pwl_launch_state state);

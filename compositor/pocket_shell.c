@@ -1,6 +1,7 @@
 #include "pocket_shell.h"
 
 #include <json-c/json.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,17 +18,20 @@
 #include "launch.h"
 #include "manifest.h"
 #include "overrides.h"
+#include "pins.h"
 #include "pocket-shell-unstable-v1-protocol.h"
 #include "server.h"
 #include "store.h"
+#include "store_fs.h"
 #include "stores.h"
 
 #define MAX_CATALOG 512
 
 /* What the shell was last told about one app. */
 struct catalog_app {
-	char id[80];
+	char id[100]; // display id (stores.h)
 	char store_path[4096];
+	uint32_t consent_shown; // the permissions its consent view showed
 };
 
 struct pwl_pocket_shell {
@@ -83,16 +87,22 @@ static void send_state(struct wl_resource *resource, const char *app_id,
 		message ? message : launch ? launch->error : "");
 }
 
-/* The best icon: icons/<Icon>.png, else icons/<Icon>-<size>.png of the
- * largest size, else Icon as a path inside the store. */
-/* Fills `out` with `path` if that file exists and fits. */
-static bool use_if_present(const char *path, char *out, size_t out_len) {
-	struct stat st;
-	if (stat(path, &st) < 0 || strlen(path) >= out_len) {
+/* Fills `out` with <store>/<rel> if that is a regular file of the store
+ * (no link, no FIFO, at most STORE_MAX_ICON bytes): the panel opens what
+ * we name, and a FIFO or a huge file would hang or flood it. */
+static bool use_if_present(int root, const char *store, const char *rel,
+		char *out, size_t out_len) {
+	char error[1024];
+	int fd = root < 0 ? -1 : store_fs_open_file(root, store, rel,
+		STORE_MAX_ICON, NULL, error, sizeof(error));
+	if (fd < 0) {
+		if (errno != ENOENT && root >= 0) {
+			wlr_log(WLR_ERROR, "Icon refused: %s", error);
+		}
 		return false;
 	}
-	memcpy(out, path, strlen(path) + 1);
-	return true;
+	close(fd);
+	return (size_t)snprintf(out, out_len, "%s/%s", store, rel) < out_len;
 }
 
 /* The best icon: icons/<Icon>-<size>.png of the largest size, else
@@ -103,45 +113,76 @@ static void icon_path(const char *store, const struct manifest *m, char *out,
 	if (!m->icon) {
 		return;
 	}
-	char path[4400];
+	char error[1024];
+	int root = store_fs_open_root(store, error, sizeof(error));
+	char rel[512];
 	if (strchr(m->icon, '/')) {
-		if (snprintf(path, sizeof(path), "%s/%s", store, m->icon) <
-				(int)sizeof(path)) {
-			use_if_present(path, out, out_len);
+		use_if_present(root, store, m->icon, out, out_len);
+	} else {
+		static const int sizes[] = { 256, 128, 96, 64, 48, 32 };
+		bool found = false;
+		for (size_t i = 0; !found && i < sizeof(sizes) / sizeof(sizes[0]);
+				i++) {
+			snprintf(rel, sizeof(rel), "icons/%.400s-%d.png", m->icon,
+				sizes[i]);
+			found = use_if_present(root, store, rel, out, out_len);
 		}
-		return;
-	}
-	static const int sizes[] = { 256, 128, 96, 64, 48, 32 };
-	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
-		if (snprintf(path, sizeof(path), "%s/icons/%s-%d.png", store,
-				m->icon, sizes[i]) < (int)sizeof(path) &&
-				use_if_present(path, out, out_len)) {
-			return;
+		snprintf(rel, sizeof(rel), "icons/%.400s.png", m->icon);
+		if (!found) {
+			use_if_present(root, store, rel, out, out_len);
 		}
 	}
-	if (snprintf(path, sizeof(path), "%s/icons/%s.png", store, m->icon) <
-			(int)sizeof(path)) {
-		use_if_present(path, out, out_len);
+	if (root >= 0) {
+		close(root);
 	}
 }
 
-static void send_app(struct wl_resource *resource, const char *store_path,
-		const char *store_name, const struct manifest *m) {
+static struct catalog_app *catalog_find(struct pwl_pocket_shell *shell,
+		const char *display) {
+	for (size_t i = 0; i < shell->catalog_len; i++) {
+		if (!strcmp(shell->catalog[i].id, display)) {
+			return &shell->catalog[i];
+		}
+	}
+	return NULL;
+}
+
+/* The app as the panel shows it: its display id (the plain id unless two
+ * stores offer it), and what it would ask the user to consent to, which
+ * is remembered: consent given later holds for that much only. */
+static void send_app(struct pwl_pocket_shell *shell,
+		struct wl_resource *resource, const char *store_path,
+		const char *store_name, const char *store_key,
+		const struct manifest *m) {
 	struct app_override ov;
 	struct manifest_messages errors = { 0 };
-	override_load(m->id, &ov, &errors);
+	override_load(store_key, m->id, &ov, &errors);
 	manifest_messages_finish(&errors);
-	char perms[128], consent[128], icon[4096];
+	char perms[128], consent[128], icon[4096], display[100];
+	uint32_t needs = override_needs_consent(m->permissions, &ov);
 	permissions_to_text(override_effective(m->permissions, &ov), perms,
 		sizeof(perms));
-	permissions_to_text(override_needs_consent(m->permissions, &ov), consent,
-		sizeof(consent));
+	permissions_to_text(needs, consent, sizeof(consent));
+	stores_display_id(shell->server->stores, store_key, m->id, display,
+		sizeof(display));
+	struct catalog_app *entry = catalog_find(shell, display);
+	if (entry) {
+		entry->consent_shown = needs;
+	}
 	icon_path(store_path, m, icon, sizeof(icon));
 	const char *locale = manifest_user_locale();
 	const char *comment = manifest_localized(m, "Comment", locale);
-	zpocket_shell_v1_send_app(resource, m->id,
+	zpocket_shell_v1_send_app(resource, display,
 		manifest_localized(m, "Name", locale), comment ? comment : "", icon,
 		store_name, perms, consent);
+}
+
+static void send_launch_state(struct pwl_pocket_shell *shell,
+		struct wl_resource *resource, struct pwl_launch *launch) {
+	char display[100];
+	stores_display_id(shell->server->stores, launch->store_key,
+		launch->app_id, display, sizeof(display));
+	send_state(resource, display, launch, NULL);
 }
 
 /* Every store the session knows, loaded now (they are small files). */
@@ -180,9 +221,13 @@ static void send_store(void *data, struct pocket_store *store, bool mounted) {
 		mounted);
 	for (size_t i = 0; i < store->apps_len; i++) {
 		const struct manifest *m = &store->apps[i];
-		send_app(s->resource, store->path, store->name, m);
-		send_state(s->resource, m->id, launch_find(s->shell->server, m->id),
-			NULL);
+		send_app(s->shell, s->resource, store->path, store->name, store->key,
+			m);
+		char display[100];
+		stores_display_id(s->shell->server->stores, store->key, m->id,
+			display, sizeof(display));
+		send_state(s->resource, display, launch_find(s->shell->server,
+			display), NULL);
 	}
 }
 
@@ -196,6 +241,7 @@ static void send_everything(struct pwl_pocket_shell *shell,
 /* ---- the catalog, kept to tell shells what went away ---- */
 
 struct collect {
+	struct pwl_pocket_shell *shell;
 	struct catalog_app *apps;
 	size_t len;
 };
@@ -204,13 +250,18 @@ static void collect_store(void *data, struct pocket_store *store,
 		bool mounted) {
 	struct collect *c = data;
 	for (size_t i = 0; i < store->apps_len && c->len < MAX_CATALOG; i++) {
+		char display[100];
+		stores_display_id(c->shell->server->stores, store->key,
+			store->apps[i].id, display, sizeof(display));
 		bool seen = false;
 		for (size_t k = 0; k < c->len; k++) {
-			seen |= !strcmp(c->apps[k].id, store->apps[i].id);
+			seen |= !strcmp(c->apps[k].id, display);
 		}
 		if (!seen) {
+			struct catalog_app *old = catalog_find(c->shell, display);
+			c->apps[c->len].consent_shown = old ? old->consent_shown : 0;
 			snprintf(c->apps[c->len].id, sizeof(c->apps[0].id), "%s",
-				store->apps[i].id);
+				display);
 			snprintf(c->apps[c->len].store_path,
 				sizeof(c->apps[0].store_path), "%s", store->path);
 			c->len++;
@@ -219,7 +270,7 @@ static void collect_store(void *data, struct pocket_store *store,
 }
 
 static void refresh_catalog(struct pwl_pocket_shell *shell, bool notify) {
-	struct collect c = { calloc(MAX_CATALOG, sizeof(*c.apps)), 0 };
+	struct collect c = { shell, calloc(MAX_CATALOG, sizeof(*c.apps)), 0 };
 	if (!c.apps) {
 		return;
 	}
@@ -265,7 +316,7 @@ static void handle_launch_changed(struct wl_listener *listener, void *data) {
 	struct pwl_launch *launch = data;
 	struct wl_resource *resource;
 	wl_resource_for_each(resource, &shell->resources) {
-		send_state(resource, launch->app_id, launch, NULL);
+		send_launch_state(shell, resource, launch);
 		zpocket_shell_v1_send_done(resource);
 	}
 }
@@ -283,34 +334,35 @@ static void broadcast_state(struct pwl_pocket_shell *shell, const char *app_id,
 }
 
 static bool find_manifest(struct pwl_pocket_shell *shell, const char *app_id,
-		struct manifest *m, char *store, size_t store_len) {
-	if (!store_valid_id(app_id) || !stores_find_app(shell->server->stores,
-			app_id, store, store_len)) {
-		return false;
-	}
+		struct manifest *m, struct pwl_store_app *sa) {
 	char error[1024];
-	return store_load_app(store, app_id, m, error, sizeof(error));
+	return shell->server->stores && stores_find_app(shell->server->stores,
+		app_id, false, sa, error, sizeof(error)) &&
+		store_load_app(sa->path, sa->id, m, error, sizeof(error));
 }
 
-/* Consent "always" and "deny" are the user's word: kept in the override. */
+/* Consent "always" and "deny" are the user's word on what the panel
+ * showed them, kept in the override of that (store, app). */
 static void record_consent(struct pwl_pocket_shell *shell, const char *app_id,
 		bool allow) {
 	struct manifest m = { 0 };
-	char store[4096];
-	if (!find_manifest(shell, app_id, &m, store, sizeof(store))) {
+	struct pwl_store_app sa;
+	if (!find_manifest(shell, app_id, &m, &sa)) {
 		return;
 	}
+	struct catalog_app *entry = catalog_find(shell, app_id);
+	uint32_t shown = entry ? entry->consent_shown : 0;
 	struct app_override ov;
 	struct manifest_messages errors = { 0 };
-	if (override_load(app_id, &ov, &errors)) {
+	if (override_load(sa.key, sa.id, &ov, &errors)) {
 		uint32_t needs = override_needs_consent(m.permissions, &ov);
 		if (allow) {
-			ov.granted |= needs;
+			ov.granted |= needs & shown;
 		} else {
 			ov.deny |= needs;
 		}
 		char err[512];
-		if (!override_save(app_id, &ov, err, sizeof(err))) {
+		if (!override_save(sa.key, sa.id, &ov, err, sizeof(err))) {
 			wlr_log(WLR_ERROR, "pocket-shell: %s", err);
 		}
 	}
@@ -320,17 +372,14 @@ static void record_consent(struct pwl_pocket_shell *shell, const char *app_id,
 
 static void resend_app(struct pwl_pocket_shell *shell, const char *app_id) {
 	struct manifest m = { 0 };
-	char store[4096];
-	if (!find_manifest(shell, app_id, &m, store, sizeof(store))) {
+	struct pwl_store_app sa;
+	if (!find_manifest(shell, app_id, &m, &sa)) {
 		return;
 	}
-	struct pocket_store s = { 0 };
-	bool named = store_load(&s, store);
 	struct wl_resource *resource;
 	wl_resource_for_each(resource, &shell->resources) {
-		send_app(resource, store, named ? s.name : "", &m);
+		send_app(shell, resource, sa.path, sa.store_name, sa.key, &m);
 	}
-	store_finish(&s);
 	manifest_finish(&m);
 }
 
@@ -345,8 +394,13 @@ static void handle_launch(struct wl_client *client,
 		record_consent(shell, app_id, true);
 		resend_app(shell, app_id);
 	}
+	// Consent covers what the panel showed, no more: a manifest that
+	// asks more since then is refused until the user has seen it.
+	struct catalog_app *entry = catalog_find(shell, app_id);
 	struct pwl_launch_options options = {
 		.consent = consent != ZPOCKET_SHELL_V1_CONSENT_NONE,
+		.consent_limited = true,
+		.consented = entry ? entry->consent_shown : 0,
 	};
 	char error[1024];
 	if (!launch_app(shell->server, app_id, &options, error, sizeof(error))) {
@@ -367,17 +421,17 @@ static void handle_deny(struct wl_client *client,
 static void handle_stop(struct wl_client *client,
 		struct wl_resource *resource, const char *app_id) {
 	struct pwl_pocket_shell *shell = shell_of(resource);
-	struct pwl_launch *launch, *tmp;
-	wl_list_for_each_safe(launch, tmp, &shell->server->launches, link) {
-		if (!strcmp(launch->app_id, app_id) && launch_active(launch)) {
-			launch_stop(launch);
-		}
+	struct pwl_launch *launch;
+	while ((launch = launch_find(shell->server, app_id)) &&
+			launch_active(launch) && launch->state != PWL_LAUNCH_STOPPING) {
+		launch_stop(launch);
 	}
 }
 
 struct purge {
 	struct pwl_pocket_shell *shell;
-	char app_id[80];
+	char app_id[100];
+	char key[17], id[80];
 };
 
 static void handle_purged(void *data, const struct engine_response *res) {
@@ -386,6 +440,8 @@ static void handle_purged(void *data, const struct engine_response *res) {
 	if (res->error && res->status != 404) {
 		snprintf(message, sizeof(message), "cannot remove the image: %s",
 			res->error);
+	} else {
+		pin_remove(p->key, p->id);
 	}
 	if (p->shell) {
 		broadcast_state(p->shell, p->app_id, message);
@@ -403,15 +459,22 @@ static void handle_purge(struct wl_client *client,
 		return;
 	}
 	struct manifest m = { 0 };
-	char store[4096];
+	struct pwl_store_app sa;
 	struct engine *engine = containers_engine(shell->server->containers);
-	if (!find_manifest(shell, app_id, &m, store, sizeof(store))) {
+	if (!find_manifest(shell, app_id, &m, &sa)) {
 		broadcast_state(shell, app_id, "no such app in the session's stores");
+		return;
+	}
+	manifest_finish(&m);
+	struct image_pin pin;
+	if (!pin_load(sa.key, sa.id, &pin)) {
+		// Only what pocketwl loaded for this (store, app) is its to remove.
+		broadcast_state(shell, app_id, "no image of it was loaded from its "
+			"store; nothing removed");
 		return;
 	}
 	if (!engine) {
 		broadcast_state(shell, app_id, "no container engine");
-		manifest_finish(&m);
 		return;
 	}
 	struct purge *p = calloc(1, sizeof(*p));
@@ -419,13 +482,14 @@ static void handle_purge(struct wl_client *client,
 	if (p) {
 		p->shell = shell;
 		snprintf(p->app_id, sizeof(p->app_id), "%s", app_id);
-		if (!engine_image_remove(engine, m.image, handle_purged, p, err,
+		snprintf(p->key, sizeof(p->key), "%s", sa.key);
+		snprintf(p->id, sizeof(p->id), "%s", sa.id);
+		if (!engine_image_remove(engine, pin.image_id, handle_purged, p, err,
 				sizeof(err))) {
 			free(p);
 			broadcast_state(shell, app_id, err);
 		}
 	}
-	manifest_finish(&m);
 }
 
 static void handle_destroy(struct wl_client *client,

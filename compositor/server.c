@@ -334,6 +334,9 @@ bool server_start(struct pwl_server *server) {
 	setenv("WAYLAND_DISPLAY", server->socket, true);
 	// Never hand children the DISPLAY of a desktop we are nested in.
 	unsetenv("DISPLAY");
+	// Before anything reads a store: a store that could stall the loop
+	// must end in the watchdog's report, not a silent hang.
+	server->watchdog = watchdog_start(server, server->config->watchdog_s);
 	server->xwayland = xwayland_create(server);
 	server->stores = stores_create(server);
 	server->ipc = ipc_create(server);
@@ -351,7 +354,6 @@ bool server_start(struct pwl_server *server) {
 	}
 	wlr_log(WLR_INFO, "Running on WAYLAND_DISPLAY=%s, IPC at %s",
 		server->socket, server->ipc_path);
-	server->watchdog = watchdog_start(server, server->config->watchdog_s);
 	run_startup_commands(server);
 	return true;
 }

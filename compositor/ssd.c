@@ -115,7 +115,7 @@ static void draw_close(struct pwl_ssd *ssd, float scale, const float bg[4]) {
 /* App windows say whose they are, whatever title they set. */
 static void format_title(struct pwl_view *view, char *out, size_t len) {
 	if (view->app) {
-		snprintf(out, len, "[%s] %s", view->app->name, view_title(view));
+		snprintf(out, len, "[%s] %s", view->app->label, view_title(view));
 	} else {
 		snprintf(out, len, "%s", view_title(view));
 	}

@@ -12,6 +12,7 @@
 #include "launch.h"
 #include "pocket_shell.h"
 #include "server.h"
+#include "store.h"
 #include "store_watch.h"
 
 #define MAX_MOUNTED 64
@@ -129,35 +130,105 @@ struct json_object *stores_json(struct pwl_stores *stores) {
 	return list;
 }
 
-static bool store_has_app(const char *store, const char *id, char *out,
-		size_t out_len) {
+static bool store_has_app(const char *store, const char *id) {
 	char path[4096];
-	snprintf(path, sizeof(path), "%s/pocket-store.ini", store);
-	if (access(path, R_OK) < 0) {
-		return false;
-	}
 	snprintf(path, sizeof(path), "%s/apps/%s.desktop", store, id);
-	if (access(path, R_OK) < 0) {
-		return false;
-	}
-	snprintf(out, out_len, "%s", store);
-	return true;
+	return access(path, F_OK) == 0;
 }
 
-bool stores_find_app(struct pwl_stores *stores, const char *id,
-		char *store_path, size_t store_path_len) {
+/* Every store of the session that offers `id`, configured ones first. */
+static size_t offering(struct pwl_stores *stores, const char *id,
+		bool configured_only, struct pwl_store_app *out, size_t max) {
 	struct pwl_config *config = stores->server->config;
-	for (size_t i = 0; i < config->stores_len; i++) {
-		if (store_has_app(config->stores[i], id, store_path,
-				store_path_len)) {
-			return true;
+	size_t n = 0;
+	size_t total = config->stores_len + (configured_only ? 0 :
+		(size_t)stores->nmounted);
+	for (size_t i = 0; i < total && n < max; i++) {
+		bool mounted = i >= config->stores_len;
+		const char *path = mounted ? stores->mounted[i - config->stores_len] :
+			config->stores[i];
+		if (!store_has_app(path, id)) {
+			continue;
+		}
+		struct pwl_store_app *a = &out[n];
+		memset(a, 0, sizeof(*a));
+		char *name = NULL, error[1024];
+		if (!store_identify(path, a->key, &name, error, sizeof(error))) {
+			continue;
+		}
+		snprintf(a->id, sizeof(a->id), "%s", id);
+		snprintf(a->path, sizeof(a->path), "%s", path);
+		snprintf(a->store_name, sizeof(a->store_name), "%s", name);
+		free(name);
+		a->mounted = mounted;
+		n++;
+	}
+	return n;
+}
+
+#define MAX_OFFERS 16
+
+bool stores_find_app(struct pwl_stores *stores, const char *what,
+		bool configured_only, struct pwl_store_app *out, char *error,
+		size_t error_len) {
+	char id[80] = "", key[STORE_KEY_LEN + 1] = "";
+	const char *at = strchr(what, '@');
+	if ((at ? (size_t)(at - what) : strlen(what)) >= sizeof(id) ||
+			(at && strlen(at + 1) != STORE_KEY_LEN)) {
+		snprintf(error, error_len, "'%s' is not an app (ID or ID@STORE-KEY)",
+			what);
+		return false;
+	}
+	snprintf(id, sizeof(id), "%.*s", at ? (int)(at - what) : (int)strlen(what),
+		what);
+	if (at) {
+		snprintf(key, sizeof(key), "%s", at + 1);
+	}
+	if (!store_valid_id(id)) {
+		snprintf(error, error_len, "'%s' is not an app id", id);
+		return false;
+	}
+	struct pwl_store_app *all = calloc(MAX_OFFERS, sizeof(*all));
+	if (!all) {
+		snprintf(error, error_len, "out of memory");
+		return false;
+	}
+	size_t n = offering(stores, id, configured_only, all, MAX_OFFERS);
+	bool found = false;
+	for (size_t i = 0; i < n && !found; i++) {
+		if (key[0] ? !strcmp(all[i].key, key) : n == 1) {
+			*out = all[i];
+			found = true;
 		}
 	}
-	for (int i = 0; i < stores->nmounted; i++) {
-		if (store_has_app(stores->mounted[i], id, store_path,
-				store_path_len)) {
-			return true;
+	if (!found && n > 1 && !key[0]) {
+		// The same id from two disks is two apps: the user says which.
+		int len = snprintf(error, error_len, "%zu stores offer '%s':", n, id);
+		for (size_t i = 0; i < n && len > 0 && (size_t)len < error_len; i++) {
+			len += snprintf(error + len, error_len - (size_t)len, " %s@%s "
+				"(%s)", id, all[i].key, all[i].store_name);
 		}
+		if (len > 0 && (size_t)len < error_len) {
+			snprintf(error + len, error_len - (size_t)len, "; name one");
+		}
+	} else if (!found) {
+		snprintf(error, error_len, "no store of this session%s has the app "
+			"'%s' (see pocketctl apps)", configured_only ? " configured in "
+			"[stores] path" : "", what);
 	}
-	return false;
+	if (found) {
+		// Shown as the plain id while no other store offers it.
+		snprintf(out->display, sizeof(out->display), n > 1 ? "%s@%s" : "%s",
+			id, out->key);
+	}
+	free(all);
+	return found;
+}
+
+void stores_display_id(struct pwl_stores *stores, const char *key,
+		const char *id, char *out, size_t out_len) {
+	struct pwl_store_app *all = calloc(MAX_OFFERS, sizeof(*all));
+	size_t n = all ? offering(stores, id, false, all, MAX_OFFERS) : 0;
+	snprintf(out, out_len, n > 1 ? "%s@%s" : "%s", id, key);
+	free(all);
 }

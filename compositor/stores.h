@@ -13,10 +13,28 @@ struct json_object;
 
 struct pwl_stores *stores_create(struct pwl_server *server);
 void stores_destroy(struct pwl_stores *stores); // accepts NULL
-/** Finds the store holding apps/<id>.desktop: configured stores first,
- * then mounted ones. Fills `store_path`; false if none has it. */
-bool stores_find_app(struct pwl_stores *stores, const char *id,
-	char *store_path, size_t store_path_len);
+/* An app of a store: who it is is (store key, id). */
+struct pwl_store_app {
+	char id[80];
+	char key[17];
+	char path[4096]; // the store's
+	char store_name[256];
+	bool mounted; // plugged in, not [stores] path
+	/* What the session calls it: the id while only one of its stores
+	 * offers that id, else "id@key". */
+	char display[100];
+};
+
+/** Finds the app `what`, "ID" or "ID@STORE-KEY". A plain ID offered by
+ * several stores is an error naming each (the same id from another disk
+ * is another app). With `configured_only`, plugged-in stores are not
+ * looked at (kiosk mode). false with `error` when not found. */
+bool stores_find_app(struct pwl_stores *stores, const char *what,
+	bool configured_only, struct pwl_store_app *out, char *error,
+	size_t error_len);
+/** The display name of (key, id) among the session's stores now. */
+void stores_display_id(struct pwl_stores *stores, const char *key,
+	const char *id, char *out, size_t out_len);
 /** [{"path": ..., "source": "config"|"mounted"}] */
 struct json_object *stores_json(struct pwl_stores *stores);
 

@@ -11,7 +11,7 @@
 
 #define BLOCK 512
 #define MAX_ENTRIES 65536 // names (files and the folders they imply)
-#define TABLE_SIZE (2 * MAX_ENTRIES) // open addressing, a power of two
+#define FIRST_CAP 256 // entries to begin with; doubled as needed
 #define MAX_META (1u << 20) // PAX records, GNU long names
 #define MAX_SPECIAL (1u << 20) // manifest.json, repositories, index.json
 #define MAX_HASHED (8u << 20) // entries this small get a digest (configs)
@@ -66,8 +66,9 @@ struct archive_check {
 	int zero_blocks;
 	uint64_t after_end; // bytes after the end-of-archive blocks
 	struct entry *entries;
-	size_t nentries;
-	int32_t *table; // index into entries, -1 empty
+	size_t nentries, cap;
+	int32_t *table; // index into entries, -1 empty; 2 * cap slots
+	size_t table_size;
 	char *special_data[NSPECIAL];
 	size_t special_len[NSPECIAL];
 };
@@ -108,13 +109,15 @@ struct archive_check *archive_check_create(const char *image) {
 	if (!c) {
 		return NULL;
 	}
-	c->entries = calloc(MAX_ENTRIES, sizeof(*c->entries));
-	c->table = malloc(TABLE_SIZE * sizeof(*c->table));
+	c->cap = FIRST_CAP;
+	c->table_size = 2 * FIRST_CAP;
+	c->entries = calloc(c->cap, sizeof(*c->entries));
+	c->table = malloc(c->table_size * sizeof(*c->table));
 	if (!c->entries || !c->table) {
 		archive_check_destroy(c);
 		return NULL;
 	}
-	memset(c->table, 0xff, TABLE_SIZE * sizeof(*c->table));
+	memset(c->table, 0xff, c->table_size * sizeof(*c->table));
 	archive_normalize_ref(image, c->image, sizeof(c->image));
 	return c;
 }
@@ -154,8 +157,8 @@ static uint32_t hash_name(const char *s, size_t n) {
 
 static struct entry *find(struct archive_check *c, const char *name,
 		size_t n) {
-	for (uint32_t i = hash_name(name, n) & (TABLE_SIZE - 1);;
-			i = (i + 1) & (TABLE_SIZE - 1)) {
+	size_t mask = c->table_size - 1;
+	for (size_t i = hash_name(name, n) & mask;; i = (i + 1) & mask) {
 		int32_t k = c->table[i];
 		if (k < 0) {
 			return NULL;
@@ -167,10 +170,48 @@ static struct entry *find(struct archive_check *c, const char *name,
 	}
 }
 
+static void insert(struct archive_check *c, size_t k) {
+	size_t mask = c->table_size - 1;
+	const char *name = c->entries[k].name;
+	size_t i = hash_name(name, strlen(name)) & mask;
+	while (c->table[i] >= 0) {
+		i = (i + 1) & mask;
+	}
+	c->table[i] = (int32_t)k;
+}
+
+/* Twice the room, the table built again. */
+static bool grow(struct archive_check *c) {
+	size_t cap = c->cap * 2;
+	struct entry *entries = realloc(c->entries, cap * sizeof(*entries));
+	if (!entries) {
+		return false;
+	}
+	memset(entries + c->cap, 0, (cap - c->cap) * sizeof(*entries));
+	c->entries = entries;
+	int32_t *table = malloc(2 * cap * sizeof(*table));
+	if (!table) {
+		return false;
+	}
+	free(c->table);
+	c->table = table;
+	c->table_size = 2 * cap;
+	c->cap = cap;
+	memset(c->table, 0xff, c->table_size * sizeof(*c->table));
+	for (size_t k = 0; k < c->nentries; k++) {
+		insert(c, k);
+	}
+	return true;
+}
+
 static struct entry *add(struct archive_check *c, const char *name, size_t n,
 		enum kind kind) {
 	if (c->nentries == MAX_ENTRIES) {
 		refuse(c, "holds more than %d names", MAX_ENTRIES);
+		return NULL;
+	}
+	if (c->nentries == c->cap && !grow(c)) {
+		refuse(c, "out of memory");
 		return NULL;
 	}
 	struct entry *e = &c->entries[c->nentries];
@@ -180,11 +221,7 @@ static struct entry *add(struct archive_check *c, const char *name, size_t n,
 		return NULL;
 	}
 	e->kind = kind;
-	uint32_t i = hash_name(name, n) & (TABLE_SIZE - 1);
-	while (c->table[i] >= 0) {
-		i = (i + 1) & (TABLE_SIZE - 1);
-	}
-	c->table[i] = (int32_t)c->nentries++;
+	insert(c, c->nentries++);
 	return e;
 }
 

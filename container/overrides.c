@@ -10,20 +10,18 @@
 #include <unistd.h>
 
 #include "store.h"
+#include "userfile.h"
 
-bool override_path(const char *id, char *out, size_t out_len) {
-	const char *xdg = getenv("XDG_CONFIG_HOME");
-	const char *home = getenv("HOME");
-	int n;
-	if (xdg && xdg[0] == '/') {
-		n = snprintf(out, out_len, "%s/pocketwl/apps/%s.ini", xdg, id);
-	} else if (home && home[0] == '/') {
-		n = snprintf(out, out_len, "%s/.config/pocketwl/apps/%s.ini", home,
-			id);
-	} else {
+bool override_path(const char *store_key, const char *id, char *out,
+		size_t out_len) {
+	char base[4096];
+	if (!userfile_dir("config", "pocketwl/apps", base, sizeof(base)) ||
+			!store_valid_id(id) || (store_key && !store_valid_key(store_key))) {
 		return false;
 	}
-	return n > 0 && (size_t)n < out_len && store_valid_id(id);
+	int 	n = store_key ? snprintf(out, out_len, "%s/%s/%s.ini", base, store_key,
+		id) : snprintf(out, out_len, "%s/%s.ini", base, id);
+	return n > 0 && (size_t)n < out_len;
 }
 
 struct parse {
@@ -51,6 +49,17 @@ static int handle_entry(void *data, const char *section, const char *key,
 		p->ok = false;
 		return 1;
 	}
+	if (!strcmp(key, "store")) {
+		if (!store_valid_key(value)) {
+			manifest_messages_add(p->errors, "%s:%d: [permissions] store: '%s' "
+				"is not a store key (%d hex digits; pocketctl info shows it)",
+				p->path, p->line, value, STORE_KEY_LEN);
+			p->ok = false;
+		} else {
+			snprintf(p->ov->store, sizeof(p->ov->store), "%s", value);
+		}
+		return 1;
+	}
 	if (!strcmp(key, "allow")) {
 		field = &p->ov->allow;
 	} else if (!strcmp(key, "deny")) {
@@ -76,13 +85,9 @@ static int handle_entry(void *data, const char *section, const char *key,
 	return 1;
 }
 
-bool override_load(const char *id, struct app_override *ov,
+static bool load_file(const char *path, struct app_override *ov,
 		struct manifest_messages *errors) {
 	*ov = (struct app_override){ 0 };
-	char path[4096];
-	if (!override_path(id, path, sizeof(path))) {
-		return true;
-	}
 	FILE *f = fopen(path, "r");
 	if (!f) {
 		if (errno == ENOENT) {
@@ -105,6 +110,33 @@ bool override_load(const char *id, struct app_override *ov,
 	return p.ok;
 }
 
+bool override_load(const char *store_key, const char *id,
+		struct app_override *ov, struct manifest_messages *errors) {
+	*ov = (struct app_override){ 0 };
+	char general_path[4200], store_path[4200];
+	struct app_override general, ours;
+	bool ok = true;
+	if (override_path(NULL, id, general_path, sizeof(general_path))) {
+		ok = load_file(general_path, &general, errors) && ok;
+	} else {
+		general = (struct app_override){ 0 };
+	}
+	if (override_path(store_key, id, store_path, sizeof(store_path))) {
+		ok = load_file(store_path, &ours, errors) && ok;
+	} else {
+		ours = (struct app_override){ 0 };
+	}
+	// A refusal holds for the id from any store; what widens holds only
+	// for the store it names: another disk offering the same id is
+	// another app.
+	bool for_us = general.store[0] && !strcmp(general.store, store_key);
+	ov->deny = general.deny | ours.deny;
+	ov->allow = ours.allow | (for_us ? general.allow : 0);
+	ov->granted = ours.granted | (for_us ? general.granted : 0);
+	ov->present = general.present || ours.present;
+	return ok;
+}
+
 uint32_t override_effective(uint32_t asked, const struct app_override *ov) {
 	return (asked | ov->allow) & ~ov->deny;
 }
@@ -114,53 +146,20 @@ uint32_t override_needs_consent(uint32_t asked,
 	return override_effective(asked, ov) & ~(ov->allow | ov->granted);
 }
 
-static bool make_parents(char *path) {
-	for (char *slash = strchr(path + 1, '/'); slash;
-			slash = strchr(slash + 1, '/')) {
-		*slash = '\0';
-		bool ok = mkdir(path, 0700) == 0 || errno == EEXIST;
-		*slash = '/';
-		if (!ok) {
-			return false;
-		}
-	}
-	return true;
-}
-
-bool override_save(const char *id, const struct app_override *ov,
-		char *error, size_t error_len) {
-	char path[4096], tmp[4200];
-	if (!override_path(id, path, sizeof(path))) {
+bool override_save(const char *store_key, const char *id,
+		const struct app_override *ov, char *error, size_t error_len) {
+	char path[4096];
+	if (!override_path(store_key, id, path, sizeof(path))) {
 		snprintf(error, error_len, "no config directory (XDG_CONFIG_HOME "
 			"and HOME are unset) or bad app id '%s'", id);
 		return false;
 	}
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	if (!make_parents(path)) {
-		snprintf(error, error_len, "cannot create the directory of %s: %s",
-			path, strerror(errno));
-		return false;
-	}
-	FILE *f = fopen(tmp, "w");
-	if (!f) {
-		snprintf(error, error_len, "cannot write %s: %s", tmp,
-			strerror(errno));
-		return false;
-	}
-	char allow[128], deny[128], granted[128];
+	char allow[128], deny[128], granted[128], text[1024];
 	permissions_to_text(ov->allow, allow, sizeof(allow));
 	permissions_to_text(ov->deny, deny, sizeof(deny));
 	permissions_to_text(ov->granted, granted, sizeof(granted));
-	fprintf(f, "# pocketwl: your permissions for %s (see pocketwl(5))\n"
-		"[permissions]\nallow = %s\ndeny = %s\ngranted = %s\n", id, allow,
-		deny, granted);
-	bool ok = fflush(f) == 0 && fsync(fileno(f)) == 0;
-	ok = fclose(f) == 0 && ok;
-	if (!ok || rename(tmp, path) < 0) {
-		snprintf(error, error_len, "cannot write %s: %s", path,
-			strerror(errno));
-		unlink(tmp);
-		return false;
-	}
-	return true;
+	snprintf(text, sizeof(text), "# pocketwl: your permissions for %s of "
+		"the store %s (see pocketwl(5))\n[permissions]\nallow = %s\n"
+		"deny = %s\ngranted = %s\n", id, store_key, allow, deny, granted);
+	return userfile_write(path, text, error, error_len);
 }

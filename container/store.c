@@ -24,16 +24,24 @@ struct header {
 	int line;
 };
 
-bool store_valid_store_id(const char *id) {
-	if (strlen(id) != STORE_ID_LEN) {
+bool store_valid_hex(const char *s, size_t len) {
+	if (strlen(s) != len) {
 		return false;
 	}
-	for (const char *c = id; *c; c++) {
+	for (const char *c = s; *c; c++) {
 		if (!((*c >= '0' && *c <= '9') || (*c >= 'a' && *c <= 'f'))) {
 			return false;
 		}
 	}
 	return true;
+}
+
+bool store_valid_store_id(const char *id) {
+	return store_valid_hex(id, STORE_ID_LEN);
+}
+
+bool store_valid_key(const char *key) {
+	return store_valid_hex(key, STORE_KEY_LEN);
 }
 
 bool store_valid_id(const char *id) {

@@ -52,8 +52,12 @@ bool store_load_app(const char *store_path, const char *id,
 bool store_init(const char *path, const char *name, char *error,
 	size_t error_len);
 
+/** True for exactly `len` lower-case hex digits. */
+bool store_valid_hex(const char *s, size_t len);
 /** True for a [store] id: STORE_ID_LEN lower-case hex digits. */
 bool store_valid_store_id(const char *id);
+/** True for a store key: STORE_KEY_LEN lower-case hex digits. */
+bool store_valid_key(const char *key);
 /** True for ids usable as app identities ([a-zA-Z0-9._-]{1,64}). */
 bool store_valid_id(const char *id);
 

@@ -134,12 +134,14 @@ int store_fs_open_file(int root, const char *store_path, const char *rel,
 			S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device" :
 			S_ISDIR(st.st_mode) ? "a directory" : S_ISSOCK(st.st_mode) ?
 			"a socket" : "not a file");
+		errno = EINVAL;
 		goto fail;
 	}
 	if (max && (uint64_t)st.st_size > max) {
 		set_error(error, error_len, "%s/%s: is %lld bytes, more than the "
 			"%llu a store allows for it", store_path, rel,
 			(long long)st.st_size, (unsigned long long)max);
+		errno = EFBIG;
 		goto fail;
 	}
 	// Reads block again (a regular file's do anyway; this is for clarity).
@@ -153,8 +155,10 @@ int store_fs_open_file(int root, const char *store_path, const char *rel,
 		*size = (uint64_t)st.st_size;
 	}
 	return fd;
-fail:
+fail:;
+	int err = errno;
 	close(fd);
+	errno = err;
 	return -1;
 }
 

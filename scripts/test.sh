@@ -42,15 +42,18 @@ else
 	status=1
 fi
 
-# libFuzzer on what comes from outside (engine answers, store manifests),
+# libFuzzer on what comes from outside (engine answers, store manifests,
+# image archives),
 # for a bounded time each.
 fuzz_seconds=${FUZZ_SECONDS:-30}
 fuzzdir=${FUZZ_BUILDDIR:-build-fuzz}
 if { [ -d "$fuzzdir" ] || CC=clang meson setup "$fuzzdir" -Dfuzz=true \
 		-Dtests=false >/dev/null; } && ninja -C "$fuzzdir" \
-		container/fuzz/fuzz-engine-json container/fuzz/fuzz-manifest >/dev/null
+		container/fuzz/fuzz-engine-json container/fuzz/fuzz-manifest \
+		container/fuzz/fuzz-archive >/dev/null
 then
-	for target in engine-json:corpus manifest:corpus-manifest; do
+	for target in engine-json:corpus manifest:corpus-manifest \
+			archive:corpus-archive; do
 		name=${target%%:*}
 		corpus=$(mktemp -d)
 		cp container/fuzz/"${target#*:}"/* "$corpus/"

@@ -62,8 +62,11 @@ static void add_image_presence(struct json_object *list, const char *address) {
 		struct json_object *app = json_object_array_get_idx(list, i);
 		char err[256];
 		w = (struct wait){ 0 };
-		if (!engine_image_inspect(engine, json_str(app, "image"), on_inspect, &w,
-				err, sizeof(err))) {
+		// The pinned image if there is one: the name may mean another.
+		const char *image = json_str(app, "pinned_image") ?
+			json_str(app, "pinned_image") : json_str(app, "image");
+		if (!engine_image_inspect(engine, image, on_inspect, &w, err,
+				sizeof(err))) {
 			continue;
 		}
 		while (!w.done) {

@@ -486,7 +486,11 @@ static int info_command(int argc, char *argv[]) {
 	}
 	struct app_override ov;
 	struct manifest_messages ov_errors = { 0 };
-	bool ov_ok = override_load(app, &ov, &ov_errors);
+	char store_key[STORE_KEY_LEN + 1] = "";
+	char *store_name = NULL, key_error[1024];
+	store_identify(store, store_key, &store_name, key_error,
+		sizeof(key_error));
+	bool ov_ok = override_load(store_key, app, &ov, &ov_errors);
 	for (size_t i = 0; i < ov_errors.len; i++) {
 		fprintf(stderr, "error: %s\n", ov_errors.lines[i]);
 	}
@@ -502,11 +506,15 @@ static int info_command(int argc, char *argv[]) {
 			sizeof(eff));
 		permissions_to_text(override_needs_consent(m.permissions, &ov),
 			consent, sizeof(consent));
-		override_path(app, ov_path, sizeof(ov_path));
+		override_path(store_key, app, ov_path, sizeof(ov_path));
 		struct json_object *obj = json_object_new_object();
 		json_object_object_add(obj, "id", json_object_new_string(app));
 		json_object_object_add(obj, "name", json_object_new_string(m.name));
 		json_object_object_add(obj, "store", json_object_new_string(store));
+		json_object_object_add(obj, "store_key",
+			json_object_new_string(store_key));
+		json_object_object_add(obj, "store_name",
+			json_object_new_string(store_name ? store_name : ""));
 		json_object_object_add(obj, "image", json_object_new_string(m.image));
 		json_object_object_add(obj, "asked", json_object_new_string(asked));
 		json_object_object_add(obj, "override", json_object_new_string(
@@ -522,10 +530,11 @@ static int info_command(int argc, char *argv[]) {
 			printf("%s\n", json_object_to_json_string_ext(obj,
 				JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED));
 		} else {
-			printf("App:          %s (%s)\nStore:        %s\nImage:        "
+			printf("App:          %s (%s)\nStore:        %s (key %s)\n"
+				"Image:        "
 				"%s\nAsks for:     %s\nYour override: %s\n  allow:      "
 				"%s\n  deny:       %s\n  granted:    %s\nEffective:    %s\n"
-				"Needs consent: %s\n", m.name, app, store, m.image,
+				"Needs consent: %s\n", m.name, app, store, store_key, m.image,
 				asked[0] ? asked : "(nothing)",
 				ov.present ? ov_path : "(none)", allow[0] ? allow : "-",
 				deny[0] ? deny : "-", granted[0] ? granted : "-",
@@ -534,6 +543,7 @@ static int info_command(int argc, char *argv[]) {
 		json_object_put(obj);
 	}
 	manifest_finish(&m);
+	free(store_name);
 	manifest_messages_finish(&ov_errors);
 	return status;
 }

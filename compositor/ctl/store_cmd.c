@@ -5,10 +5,14 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "apps_state.h"
+#include "image.h"
+#include "pins.h"
 #include "ipc_client.h"
 #include "store.h"
+#include "store_fs.h"
 
 static void print_messages(const struct manifest_messages *list,
 		const char *kind) {
@@ -17,9 +21,45 @@ static void print_messages(const struct manifest_messages *list,
 	}
 }
 
+/* Every archive against its ArchiveSHA256 and as a load would check it:
+ * a truncated, altered or foreign-tagging archive is named here, not at
+ * the first launch. */
+static void check_archives(struct pocket_store *store) {
+	for (size_t i = 0; i < store->apps_len; i++) {
+		const struct manifest *m = &store->apps[i];
+		if (!m->archive) {
+			continue;
+		}
+		char error[2048], sha[65], id[80];
+		uint64_t size;
+		int fd = store_fs_open_file(store->root, store->path, m->archive, 0,
+			&size, error, sizeof(error));
+		if (fd < 0) {
+			manifest_messages_add(&store->errors, "%s", error);
+			continue;
+		}
+		fprintf(stderr, "checking %s/%s (%llu MiB)...\n", store->path,
+			m->archive, (unsigned long long)(size >> 20));
+		bool ok = image_archive_inspect(fd, m->image, sha, id, error,
+			sizeof(error));
+		close(fd);
+		if (strcmp(sha, m->archive_sha256)) {
+			manifest_messages_add(&store->errors, "%s/%s: its SHA-256 is "
+				"%.12s..., the manifest says %.12s... (corrupt, truncated or "
+				"altered)", store->path, m->archive, sha, m->archive_sha256);
+		} else if (!ok) {
+			manifest_messages_add(&store->errors, "%s/%s: %s", store->path,
+				m->archive, error);
+		}
+	}
+}
+
 static int store_check(const char *path) {
 	struct pocket_store store;
 	bool ok = store_load(&store, path);
+	if (ok) {
+		check_archives(&store);
+	}
 	print_messages(&store.errors, "error");
 	print_messages(&store.warnings, "warning");
 	if (ok) {
@@ -181,6 +221,14 @@ int apps_command(int argc, char *argv[]) {
 				json_object_new_string(store.name));
 			json_object_object_add(app, "store_path",
 				json_object_new_string(path));
+			json_object_object_add(app, "store_key",
+				json_object_new_string(store.key));
+			// Which image it runs: the one pinned when it was loaded.
+			struct image_pin pin;
+			if (pin_load(store.key, m->id, &pin)) {
+				json_object_object_add(app, "pinned_image",
+					json_object_new_string(pin.image_id));
+			}
 			json_object_object_add(app, "image",
 				json_object_new_string(m->image));
 			json_object_object_add(app, "archive_present",

@@ -48,6 +48,11 @@ check apps_shows_image_missing test "$(apps_field image_present)" = False
 # A truncated archive is refused before the engine sees it.
 cp "$store/images/demo.tar" "$dir/good.tar"
 head -c 100000 "$dir/good.tar" > "$store/images/demo.tar"
+out=$("$ctl" store check "$store" 2>&1)
+status=$?
+check store_check_finds_truncated [ "$status" -eq 1 ]
+check store_check_names_archive grep -q 'images/demo.tar: its SHA-256 is' \
+	<<< "$out"
 out=$("$ctl" load demo --store "$store" "${engine[@]}" 2>&1)
 status=$?
 check load_refuses_truncated [ "$status" -eq 1 ]

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <linux/input-event-codes.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -765,9 +766,19 @@ static void test_override_narrows(void **state) {
 	char path[512], cmd[2048];
 	// The harness gives the compositor XDG_CONFIG_HOME = its runtime dir.
 	snprintf(path, sizeof(path), "%s/pocketwl/apps", harness_runtime_dir(h));
+	// The hand-written file widens only for the store it names by key.
+	char *key_json = run_output("'%s' info asks --store '%s' --json",
+		getenv("POCKETCTL"), store_path());
+	struct json_object *key_info = json_tokener_parse(key_json);
+	free(key_json);
+	assert_non_null(key_info);
+	char key[32];
+	snprintf(key, sizeof(key), "%s", jstr(key_info, "store_key"));
+	json_object_put(key_info);
+	assert_int_equal(strlen(key), 16);
 	snprintf(cmd, sizeof(cmd), "mkdir -p '%s' && printf '[permissions]\\n"
-		"deny = network\\ngranted = clipboard\\n' > '%s/asks.ini'", path,
-		path);
+		"store = %s\\ndeny = network\\ngranted = clipboard\\n' > "
+		"'%s/asks.ini'", path, key, path);
 	assert_int_equal(system(cmd), 0);
 	// Nothing left to consent to: no --yes needed.
 	struct json_object *reply = harness_ipc(h, "{\"command\":\"launch\","
@@ -911,6 +922,17 @@ static int panel_menu_top(struct test_client *c) {
 	return 720 - 32 - hh;
 }
 
+/* The real panel, reporting what it draws, with its launcher open. */
+static struct test_client *spawn_panel_with_menu(struct harness *h) {
+	setenv("POCKET_PANEL_DEBUG", "1", 1);
+	const char *argv[] = { getenv("POCKET_PANEL"), NULL };
+	struct test_client *panel = client_spawn(h, argv);
+	assert_non_null(panel);
+	assert_true(client_wait_line(panel, "bar hit 1", WAIT_MS, NULL, 0));
+	json_object_put(harness_ipc(h, "{\"command\":\"menu\"}"));
+	return panel;
+}
+
 static void test_panel_launches(void **state) {
 	write_app("demo", "", "--color ff0000ff --size 200x100");
 	// An app whose archive is corrupt and whose image the engine lacks.
@@ -921,12 +943,7 @@ static void test_panel_launches(void **state) {
 		"0000000000000000000000000000000000000000000000000000000000000000\n"
 		"Image=pwl-missing:1\n", "");
 	struct harness *h = start_session(NULL);
-	setenv("POCKET_PANEL_DEBUG", "1", 1);
-	const char *argv[] = { getenv("POCKET_PANEL"), NULL };
-	struct test_client *panel = client_spawn(h, argv);
-	assert_non_null(panel);
-	assert_true(client_wait_line(panel, "bar hit 1", WAIT_MS, NULL, 0));
-	json_object_put(harness_ipc(h, "{\"command\":\"menu\"}"));
+	struct test_client *panel = spawn_panel_with_menu(h);
 	int top = panel_menu_top(panel);
 	int x, y;
 	assert_true(panel_hit(panel, "menu hit 3 bad ", &x, &y));
@@ -1179,6 +1196,491 @@ static void test_kiosk_restarts_app(void **state) {
 	assert_int_equal(labeled_containers(), 0);
 }
 
+/* ---- hostile stores (issue 13): each attack, then what it must not do ---- */
+
+/* Names, modes, owners and contents below `dir`: equal before and after
+ * an attack when nothing there changed. */
+static char *tree_state(const char *dir) {
+	char *out = run_output("cd '%s' && { find . -printf '%%p %%m %%u %%s\\n' "
+		"| sort; find . -type f -exec sha256sum {} + | sort; }", dir);
+	assert_non_null(out);
+	return out;
+}
+
+static int pocketctl_says(char **out, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Runs pocketctl with the arguments; its output (stderr too) in *out. */
+static int pocketctl_says(char **out, const char *fmt, ...) {
+	char args[4096], cmd[4400];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	snprintf(cmd, sizeof(cmd), "'%s' %s 2>&1; echo \"status=$?\"",
+		getenv("POCKETCTL"), args);
+	*out = run_output("%s", cmd);
+	assert_non_null(*out);
+	char *st = strstr(*out, "status=");
+	return st ? atoi(st + 7) : -1;
+}
+
+static void test_hostile_data_dirs(void **state) {
+	(void)state;
+	struct harness *h = start_session(NULL);
+	char victim[512], cmd[2048];
+	snprintf(victim, sizeof(victim), "%s/victim", root);
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s/secret' '%s/evil' && echo keep "
+		"> '%s/secret/file'", victim, victim, victim);
+	assert_int_equal(system(cmd), 0);
+	const char *runtime = harness_runtime_dir(h);
+	const char *how[] = { "data/evil -> a victim folder",
+		"data/evil -> $XDG_RUNTIME_DIR", "data -> a victim folder" };
+	for (int i = 0; i < 3; i++) {
+		printf("# attack: %s\n", how[i]);
+		write_app("evil", "", "--size 50x50");
+		snprintf(cmd, sizeof(cmd), "cd '%s' && rm -rf data/evil && "
+			"mkdir -p data && %s", store_path(), i == 0 ?
+			"ln -s ../../victim data/evil" : i == 1 ? "true" :
+			"mv data data.real && ln -s ../victim data");
+		assert_int_equal(system(cmd), 0);
+		if (i == 1) {
+			char link[600];
+			snprintf(link, sizeof(link), "%s/data/evil", store_path());
+			assert_int_equal(symlink(runtime, link), 0);
+		}
+		char *before = tree_state(victim);
+		char *runtime_before = run_output("stat -c '%%a %%u' '%s'", runtime);
+		launch(h, "evil");
+		struct json_object *rec = wait_state(h, "evil", "failed");
+		const char *error = jstr(rec, "error");
+		printf("# refused: %s\n", error);
+		assert_non_null(strstr(error, "is a symbolic link"));
+		assert_non_null(strstr(error, i == 2 ? "/data:" : "/data/evil:"));
+		json_object_put(rec);
+		assert_int_equal(labeled_containers(), 0);
+		// pocketctl's data commands refuse the same links.
+		char *out;
+		assert_int_equal(pocketctl_says(&out, "data rm evil --store '%s' --yes",
+			store_path()), 1);
+		assert_non_null(strstr(out, "symbolic link"));
+		free(out);
+		char tar[600];
+		snprintf(tar, sizeof(tar), "%s/export.tar", root);
+		assert_int_equal(pocketctl_says(&out, "data export evil '%s' --store "
+			"'%s'", tar, store_path()), 1);
+		free(out);
+		assert_int_equal(access(tar, F_OK), -1);
+		char *after = tree_state(victim);
+		assert_string_equal(before, after);
+		char *runtime_after = run_output("stat -c '%%a %%u' '%s'", runtime);
+		assert_string_equal(runtime_before, runtime_after);
+		char probe[600];
+		snprintf(probe, sizeof(probe), "%s/hello.txt", runtime);
+		assert_int_equal(access(probe, F_OK), -1);
+		free(before);
+		free(after);
+		free(runtime_before);
+		free(runtime_after);
+		snprintf(cmd, sizeof(cmd), "cd '%s' && if [ -L data ]; then rm data "
+			"&& mv data.real data; fi; rm -f data/evil", store_path());
+		assert_int_equal(system(cmd), 0);
+	}
+	assert_int_equal(harness_stop(h), 0);
+}
+
+/* The image id an engine gives `image`, or "" (caller frees). */
+static char *image_id_of(const char *image) {
+	char path[512];
+	snprintf(path, sizeof(path), "/images/%s/json", image);
+	struct json_object *obj = engine_get(path);
+	char *id = strdup(obj && jstr(obj, "Id") ? jstr(obj, "Id") : "");
+	json_object_put(obj);
+	return id;
+}
+
+static void write_archived_app(const char *id, const char *image,
+		const char *archive, const char *client_args) {
+	char cmd[1024];
+	snprintf(cmd, sizeof(cmd), "sha256sum '%s/%s' | cut -c1-64", store_path(),
+		archive);
+	char *sha = run_output("%s", cmd);
+	assert_non_null(sha);
+	sha[64] = '\0';
+	char keys[1024];
+	snprintf(keys, sizeof(keys), "Archive=%s\nArchiveSHA256=%s\n", archive,
+		sha);
+	free(sha);
+	write_app(id, keys, client_args);
+	// write_app names IMAGE: this app's own image instead.
+	char path[512];
+	snprintf(path, sizeof(path), "sed -i 's|^Image=.*|Image=%s|' '%s/apps/"
+		"%s.desktop'", image, store_path(), id);
+	assert_int_equal(system(path), 0);
+}
+
+static void test_archive_cannot_take_another_apps_image(void **state) {
+	(void)state;
+	char cmd[4096];
+	// The good app's archive: the engine's own export of its image.
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s/images' && curl -sf "
+		"--unix-socket '%s' 'http://localhost/v1.41/images/" IMAGE "/get' -o "
+		"'%s/images/good.tar'", store_path(), engine_sock, store_path());
+	assert_int_equal(system(cmd), 0);
+	char *good_id = image_id_of(IMAGE);
+	assert_true(strlen(good_id) > 0);
+	// The attacker's: another image (its config changed) that also tags
+	// the good app's image name, spelled as the engine spells it.
+	snprintf(cmd, sizeof(cmd), "python3 - '%s/images/good.tar' "
+		"'%s/images/evil.tar' <<'PY'\n"
+		"import hashlib, io, json, sys, tarfile\n"
+		"src = tarfile.open(sys.argv[1]); files = {}\n"
+		"for m in src.getmembers():\n"
+		"    files[m.name] = (m, src.extractfile(m).read() if m.isfile() else None)\n"
+		"man = json.loads(files['manifest.json'][1])\n"
+		"cfg = json.loads(files[man[0]['Config']][1])\n"
+		"cfg.setdefault('config', {})['Labels'] = {'evil': 'yes'}\n"
+		"raw = json.dumps(cfg).encode(); name = hashlib.sha256(raw).hexdigest() + '.json'\n"
+		"good_tag = man[0]['RepoTags'][0]\n"
+		"man[0]['Config'] = name; man[0]['RepoTags'] = ['pwl-evil:latest', good_tag]\n"
+		"out = tarfile.open(sys.argv[2], 'w')\n"
+		"def add(n, data):\n"
+		"    ti = tarfile.TarInfo(n); ti.size = len(data); out.addfile(ti, io.BytesIO(data))\n"
+		"for n, (m, data) in files.items():\n"
+		"    if n in ('manifest.json', 'repositories') or n == man[0]['Config'] or n.endswith('.json') and data and b'rootfs' in data: continue\n"
+		"    if m.isfile(): add(n, data)\n"
+		"    else: out.addfile(m)\n"
+		"add(name, raw); add('manifest.json', json.dumps(man).encode()); out.close()\n"
+		"PY", store_path(), store_path());
+	assert_int_equal(system(cmd), 0);
+	write_archived_app("good", IMAGE, "images/good.tar", "--size 60x60");
+	write_archived_app("evil", "pwl-evil:latest", "images/evil.tar",
+		"--size 60x60");
+	struct harness *h = start_session(NULL);
+	launch(h, "evil");
+	struct json_object *rec = wait_state(h, "evil", "failed");
+	printf("# refused: %s\n", jstr(rec, "error"));
+	assert_non_null(strstr(jstr(rec, "error"), "would tag"));
+	assert_non_null(strstr(jstr(rec, "error"), "pwl-launch:latest"));
+	assert_non_null(strstr(jstr(rec, "error"), "engine was left unchanged"));
+	json_object_put(rec);
+	char *now = image_id_of(IMAGE);
+	assert_string_equal(now, good_id); // the good app's image is its own
+	free(now);
+	now = image_id_of("pwl-evil:latest");
+	assert_string_equal(now, "");
+	free(now);
+
+	// Loaded behind pocketwl's back (another tool, another session): the
+	// name now means the attacker's image. The good app is not fooled.
+	snprintf(cmd, sizeof(cmd), "curl -sf --unix-socket '%s' -X POST -H "
+		"'Content-Type: application/x-tar' --data-binary @'%s/images/evil.tar' "
+		"http://localhost/v1.41/images/load >/dev/null", engine_sock,
+		store_path());
+	assert_int_equal(system(cmd), 0);
+	now = image_id_of(IMAGE);
+	assert_string_not_equal(now, good_id);
+	free(now);
+	launch(h, "good");
+	json_object_put(app_window(h, "good"));
+	struct json_object *c = inspect_running(h, "good", NULL);
+	const char *ran = jstr(c, "Image");
+	printf("# the good app runs %.19s, the name pointed at another image\n",
+		ran);
+	assert_non_null(ran);
+	assert_non_null(strstr(good_id, strncmp(ran, "sha256:", 7) ? ran :
+		ran + 7));
+	json_object_put(c);
+	assert_int_equal(harness_stop(h), 0);
+	snprintf(cmd, sizeof(cmd), "curl -sf --unix-socket '%s' -X DELETE "
+		"'http://localhost/v1.41/images/pwl-evil:latest?force=1' >/dev/null; "
+		"rm -f '%s'/apps/good.desktop '%s'/apps/evil.desktop", engine_sock,
+		store_path(), store_path());
+	assert_int_equal(system(cmd), 0);
+	now = image_id_of(IMAGE);
+	assert_string_equal(now, good_id); // loading good.tar put it back
+	free(now);
+	free(good_id);
+}
+
+static void test_hostile_store_files(void **state) {
+	(void)state;
+	char cmd[2048];
+	write_app("demo", "", "--color ff0000ff --size 200x100");
+	snprintf(cmd, sizeof(cmd), "cd '%s' && sed -i '/^Name=/a Icon=fifo' "
+		"apps/demo.desktop && mkdir -p icons && mkfifo "
+		"icons/fifo.png apps/fifo.desktop && ln -s /dev/zero apps/zero.desktop "
+		"&& truncate -s 2G apps/huge.desktop", store_path());
+	assert_int_equal(system(cmd), 0);
+	struct harness *h = start_session(NULL);
+	// The panel reads the store through the compositor and opens icons:
+	// it comes up, lists the app, and its click still launches it.
+	struct test_client *panel = spawn_panel_with_menu(h);
+	int top = panel_menu_top(panel);
+	int x, y;
+	assert_true(panel_hit(panel, "menu hit 3 demo ", &x, &y));
+	harness_sleep(h, 300);
+	harness_click(h, x + 100, top + y + 20, BTN_LEFT);
+	json_object_put(app_window(h, "demo"));
+	char *log = harness_log(h);
+	assert_non_null(strstr(log, "icons/fifo.png: is not a regular file"));
+	assert_null(strstr(log, "watchdog: the event loop"));
+	free(log);
+	// pocketctl store check names each culprit.
+	char *out;
+	assert_int_equal(pocketctl_says(&out, "store check '%s'", store_path()),
+		1);
+	printf("# store check:\n%s", out);
+	assert_non_null(strstr(out, "apps/fifo.desktop: is not a regular file"));
+	assert_non_null(strstr(out, "apps/zero.desktop: is a symbolic link"));
+	assert_non_null(strstr(out, "apps/huge.desktop: is 2147483648 bytes"));
+	free(out);
+	client_free(panel);
+	assert_int_equal(harness_stop(h), 0);
+	snprintf(cmd, sizeof(cmd), "cd '%s' && rm -f icons/fifo.png "
+		"apps/fifo.desktop apps/zero.desktop apps/huge.desktop", store_path());
+	assert_int_equal(system(cmd), 0);
+}
+
+static void test_app_floods_its_output(void **state) {
+	(void)state;
+	char path[512], script[512];
+	snprintf(path, sizeof(path), "%s/apps/flood.desktop", store_path());
+	// 300 MB in lines of 1000 bytes, then one last line; the script sits
+	// in the app's data (its home) to keep the manifest line short.
+	snprintf(script, sizeof(script), "%s/data/flood", store_path());
+	mkdir(script, 0777);
+	chmod(script, 0777);
+	snprintf(script, sizeof(script), "%s/data/flood/flood.sh", store_path());
+	write_file(script, "l=xxxxxxxxxx; l=$l$l$l$l$l$l$l$l$l$l\n"
+		"l=$l$l$l$l$l$l$l$l$l$l\n"
+		"busybox yes $l | busybox head -c 300000000\n"
+		"echo LAST-LINE-OF-FLOOD\n");
+	write_file(path, "[Desktop Entry]\nType=Application\nName=Flood\n\n"
+		"[X-Pocket]\nImage=" IMAGE "\nCommand=sh /home/pocket/flood.sh\n"
+		"Env=PATH=/bin\n");
+	struct harness *h = start_session(NULL);
+	launch(h, "flood");
+	// The session answers all along; the app ends by itself.
+	long worst = 0;
+	bool ended = false;
+	for (int i = 0; i < 1800 && !ended; i++) {
+		struct timespec t0, t1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		struct json_object *reply = harness_ipc(h, "{\"command\":\"logs\","
+			"\"app\":\"flood\"}");
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		long ms = (t1.tv_sec - t0.tv_sec) * 1000 +
+			(t1.tv_nsec - t0.tv_nsec) / 1000000;
+		worst = ms > worst ? ms : worst;
+		assert_non_null(reply);
+		struct json_object *rec = json_object_object_get(reply, "launch");
+		ended = rec && jstr(rec, "state") &&
+			!strcmp(jstr(rec, "state"), "exited");
+		json_object_put(reply);
+		harness_sleep(h, 100);
+	}
+	assert_true(ended);
+	printf("# slowest answer while the app printed 300 MB: %ld ms\n", worst);
+	assert_true(worst < 2000);
+	char *logs = wait_saved_logs(h, "flood");
+	assert_non_null(strstr(logs, "LAST-LINE-OF-FLOOD"));
+	assert_true(strlen(logs) <= 256 * 1024);
+	free(logs);
+	char *log = harness_log(h);
+	assert_null(strstr(log, "watchdog: the event loop"));
+	free(log);
+	assert_int_equal(harness_stop(h), 0);
+	unlink(path);
+}
+
+static void test_runtime_dir_is_private(void **state) {
+	(void)state;
+	char path[512], script[512];
+	snprintf(script, sizeof(script), "%s/data/rt", store_path());
+	mkdir(script, 0777);
+	chmod(script, 0777);
+	snprintf(script, sizeof(script), "%s/data/rt/rt.sh", store_path());
+	write_file(script, "busybox ln -s / /run/pocket/evil && echo planted\n"
+		"busybox dd if=/dev/zero of=/run/pocket/fill bs=1M count=8 && "
+		"echo filled\n"
+		"touch /run/pocket/wayland-0 || echo socket-read-only\n"
+		"exec pwl-test-client --app-id rt --size 80x80\n");
+	snprintf(path, sizeof(path), "%s/apps/rt.desktop", store_path());
+	write_file(path, "[Desktop Entry]\nType=Application\nName=rt\n\n"
+		"[X-Pocket]\nImage=" IMAGE "\nCommand=sh /home/pocket/rt.sh\n"
+		"Env=ASAN_OPTIONS=detect_leaks=0;PATH=/bin\n");
+	struct harness *h = start_session(NULL);
+	launch(h, "rt");
+	struct json_object *w = app_window(h, "rt");
+	json_object_put(w);
+	struct json_object *rec = wait_state(h, "rt", "running");
+	char dir[1024];
+	snprintf(dir, sizeof(dir), "%s/pocketwl/%s/%s", harness_runtime_dir(h),
+		harness_display(h), jstr(rec, "instance"));
+	json_object_put(rec);
+	// On the host: the socket and nothing else.
+	char *listing = run_output("ls -A '%s'", dir);
+	printf("# host side of the app's runtime dir: %s", listing);
+	assert_string_equal(listing, "wayland-0\n");
+	free(listing);
+	struct json_object *reply = harness_ipc(h, "{\"command\":\"stop\","
+		"\"app\":\"rt\"}");
+	json_object_put(reply);
+	char *logs = wait_saved_logs(h, "rt");
+	assert_non_null(strstr(logs, "planted"));
+	assert_non_null(strstr(logs, "filled"));
+	assert_non_null(strstr(logs, "socket-read-only"));
+	free(logs);
+	assert_int_equal(access(dir, F_OK), -1); // removed after the container
+	assert_int_equal(harness_stop(h), 0);
+	unlink(path);
+}
+
+/* The key of a store, as pocketctl info reports it for one of its apps. */
+static void store_key_of(const char *store, const char *app, char key[32]) {
+	char *out = run_output("'%s' info %s --store '%s' --json",
+		getenv("POCKETCTL"), app, store);
+	struct json_object *info = out ? json_tokener_parse(out) : NULL;
+	free(out);
+	assert_non_null(info);
+	snprintf(key, 32, "%s", jstr(info, "store_key"));
+	json_object_put(info);
+	assert_int_equal(strlen(key), 16);
+}
+
+/* The window the compositor gives to `app` (its "app", not the client's
+ * own app_id, which both twins set alike). */
+static struct json_object *window_of(struct harness *h, const char *app) {
+	for (int i = 0; i < WAIT_MS / 100; i++) {
+		struct json_object *reply = harness_ipc(h, "{\"command\":"
+			"\"windows\"}");
+		struct json_object *list = reply ? json_object_object_get(reply,
+			"windows") : NULL;
+		for (size_t k = 0; list && k < json_object_array_length(list); k++) {
+			struct json_object *w = json_object_array_get_idx(list, k);
+			if (jstr(w, "app") && !strcmp(jstr(w, "app"), app)) {
+				json_object_get(w);
+				json_object_put(reply);
+				return w;
+			}
+		}
+		json_object_put(reply);
+		harness_sleep(h, 100);
+	}
+	fail_msg("no window of %s", app);
+	return NULL;
+}
+
+static void test_same_id_from_two_stores(void **state) {
+	(void)state;
+	char media[300], disk[300], cmd[4096];
+	snprintf(media, sizeof(media), "%s/media2", root);
+	snprintf(disk, sizeof(disk), "%s/disk2", root);
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s/usb' '%s' && '%s' store init "
+		"'%s' --name Stranger >/dev/null && mount --bind '%s' '%s/usb'", media,
+		disk, getenv("POCKETCTL"), disk, disk, media);
+	assert_int_equal(system(cmd), 0);
+	// The user's own app "twin", and a stranger's disk offering the same
+	// id with the same name.
+	write_app("twin", "Permissions=clipboard\n", "--size 90x90");
+	snprintf(cmd, sizeof(cmd), "cp '%s/apps/twin.desktop' '%s/usb/apps/'",
+		store_path(), media);
+	assert_int_equal(system(cmd), 0);
+	char mine[32], theirs[32];
+	store_key_of(store_path(), "twin", mine);
+	store_key_of(disk, "twin", theirs);
+	assert_string_not_equal(mine, theirs);
+	char config[400];
+	snprintf(config, sizeof(config), "[stores]\nmount-root = %s\n", media);
+	struct harness *h = start_session(config);
+	// The user granted clipboard to their own twin.
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s/pocketwl/apps/%s' && printf "
+		"'[permissions]\\ngranted = clipboard\\n' > '%s/pocketwl/apps/%s/"
+		"twin.ini'", harness_runtime_dir(h), mine, harness_runtime_dir(h),
+		mine);
+	assert_int_equal(system(cmd), 0);
+	// Once the disk is seen, the plain id is ambiguous: both are named.
+	struct json_object *reply = NULL;
+	for (int i = 0; i < 50; i++) {
+		json_object_put(reply);
+		reply = harness_ipc(h, "{\"command\":\"launch\",\"app\":\"twin\"}");
+		if (!jbool(reply, "ok") && strstr(jstr(reply, "error"), "2 stores")) {
+			break;
+		}
+		harness_sleep(h, 100);
+	}
+	printf("# %s\n", jstr(reply, "error"));
+	assert_non_null(strstr(jstr(reply, "error"), "2 stores offer 'twin'"));
+	assert_non_null(strstr(jstr(reply, "error"), mine));
+	assert_non_null(strstr(jstr(reply, "error"), theirs));
+	json_object_put(reply);
+	// The user's own: granted, no question.
+	reply = harness_ipc(h, "{\"command\":\"launch\",\"app\":\"twin@%s\"}",
+		mine);
+	assert_true(jbool(reply, "ok"));
+	json_object_put(reply);
+	// The stranger's: the grant is not theirs; consent is asked again.
+	reply = harness_ipc(h, "{\"command\":\"launch\",\"app\":\"twin@%s\"}",
+		theirs);
+	assert_false(jbool(reply, "ok"));
+	assert_non_null(strstr(jstr(reply, "error"), "asks for: clipboard"));
+	json_object_put(reply);
+	reply = harness_ipc(h, "{\"command\":\"launch\",\"app\":\"twin@%s\","
+		"\"yes\":true}", theirs);
+	assert_true(jbool(reply, "ok"));
+	json_object_put(reply);
+	char name_mine[64], name_theirs[64];
+	snprintf(name_mine, sizeof(name_mine), "twin@%s", mine);
+	snprintf(name_theirs, sizeof(name_theirs), "twin@%s", theirs);
+	struct json_object *a = window_of(h, name_mine);
+	struct json_object *b = window_of(h, name_theirs);
+	printf("# labels: '%s' %s, '%s' %s\n", jstr(a, "label"),
+		jstr(a, "label_color"), jstr(b, "label"), jstr(b, "label_color"));
+	assert_non_null(strstr(jstr(b, "label"), "Stranger"));
+	assert_non_null(strstr(jstr(a, "label"), "Launch"));
+	assert_string_not_equal(jstr(a, "label_color"), jstr(b, "label_color"));
+	json_object_put(a);
+	json_object_put(b);
+	// The panel lists both, never one for the other.
+	struct test_client *panel = spawn_panel_with_menu(h);
+	char line[128];
+	snprintf(line, sizeof(line), "menu hit 3 %s ", name_mine);
+	assert_true(client_wait_line(panel, line, WAIT_MS, NULL, 0));
+	snprintf(line, sizeof(line), "menu hit 3 %s ", name_theirs);
+	assert_true(client_wait_line(panel, line, WAIT_MS, NULL, 0));
+	client_free(panel);
+	assert_int_equal(harness_stop(h), 0);
+
+	// A kiosk of "twin" runs the user's, never the stranger's, even when
+	// only the stranger's disk offers it.
+	snprintf(cmd, sizeof(cmd), "mv '%s/apps/twin.desktop' '%s/twin.aside'",
+		store_path(), root);
+	assert_int_equal(system(cmd), 0);
+	snprintf(config, sizeof(config), "[stores]\nmount-root = %s\n[kiosk]\n"
+		"app = twin\n", media);
+	h = start_session(config);
+	harness_sleep(h, 2500);
+	reply = harness_ipc(h, "{\"command\":\"ps\",\"all\":true}");
+	struct json_object *apps = json_object_object_get(reply, "apps");
+	printf("# kiosk, only the stranger's twin there: %s\n",
+		json_object_to_json_string(apps));
+	assert_int_equal(json_object_array_length(apps), 0);
+	json_object_put(reply);
+	reply = harness_ipc(h, "{\"command\":\"kiosk\"}");
+	struct json_object *kiosk = json_object_object_get(reply, "kiosk");
+	printf("# kiosk status: %s\n", jstr(kiosk, "status"));
+	assert_non_null(strstr(jstr(kiosk, "status"), "configured in [stores] "
+		"path"));
+	json_object_put(reply);
+	assert_int_equal(harness_stop(h), 0);
+	assert_int_equal(labeled_containers(), 0);
+	snprintf(cmd, sizeof(cmd), "mv '%s/twin.aside' '%s/apps/twin.desktop'; "
+		"rm -f '%s/apps/twin.desktop'; umount -l '%s/usb'", root, store_path(),
+		store_path(), media);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void) {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_launch_hardened_labeled),
@@ -1195,6 +1697,12 @@ int main(void) {
 		cmocka_unit_test(test_override_narrows),
 		cmocka_unit_test(test_store_unplugged_stops_apps),
 		cmocka_unit_test(test_cycles_leave_nothing),
+		cmocka_unit_test(test_hostile_data_dirs),
+		cmocka_unit_test(test_archive_cannot_take_another_apps_image),
+		cmocka_unit_test(test_hostile_store_files),
+		cmocka_unit_test(test_app_floods_its_output),
+		cmocka_unit_test(test_runtime_dir_is_private),
+		cmocka_unit_test(test_same_id_from_two_stores),
 	};
 	if (getenv("PWL_TEST_FILTER")) {
 		cmocka_set_test_filter(getenv("PWL_TEST_FILTER"));

@@ -317,6 +317,32 @@ static void test_malformed(void **state) {
 	expect_refused(&t, "app", "after its end");
 }
 
+static void test_many_names(void **state) {
+	(void)state;
+	// Thousands of names: the name table grows and still sees a second
+	// manifest.json among them.
+	struct tar t = { 0 };
+	good_start(&t);
+	char name[64];
+	for (int i = 0; i < 3000; i++) {
+		snprintf(name, sizeof(name), "d%d/f%d", i % 50, i);
+		entry(&t, name, '0', NULL, "x");
+	}
+	manifest(&t, "[\"app:latest\"]");
+	end(&t);
+	char id[ARCHIVE_IMAGE_ID_LEN + 1], error[1024];
+	assert_true(check(&t, "app", 4096, id, error, sizeof(error)));
+	good_start(&t);
+	for (int i = 0; i < 3000; i++) {
+		snprintf(name, sizeof(name), "d%d/f%d", i % 50, i);
+		entry(&t, name, '0', NULL, "x");
+	}
+	manifest(&t, "[\"app:latest\"]");
+	entry(&t, "d7/../manifest.json", '0', NULL, "[]");
+	end(&t);
+	expect_refused(&t, "app", "leads out of the archive");
+}
+
 static void test_normalize(void **state) {
 	(void)state;
 	char out[256];
@@ -338,6 +364,7 @@ int main(void) {
 		cmocka_unit_test(test_foreign_tags),
 		cmocka_unit_test(test_hidden_manifests),
 		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_many_names),
 		cmocka_unit_test(test_normalize),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
