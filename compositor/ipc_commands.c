@@ -13,6 +13,7 @@
 #include <wlr/types/wlr_cursor.h>
 
 #include "app.h"
+#include "idle.h"
 #include "ipc_launch.h"
 #include "output.h"
 #include "permissions.h"
@@ -89,6 +90,18 @@ static struct json_object *view_json(struct pwl_view *view) {
 		json_object_new_string(view->app->name) : NULL);
 	json_object_object_add(obj, "instance", view->app ?
 		json_object_new_string(view->app->instance) : NULL);
+	if (view->app) {
+		// What its label says, and in which colour.
+		char color[8];
+		snprintf(color, sizeof(color), "#%02x%02x%02x",
+			(int)(view->app->color[0] * 255 + 0.5f),
+			(int)(view->app->color[1] * 255 + 0.5f),
+			(int)(view->app->color[2] * 255 + 0.5f));
+		json_object_object_add(obj, "label",
+			json_object_new_string(view->app->label));
+		json_object_object_add(obj, "label_color",
+			json_object_new_string(color));
+	}
 	return obj;
 }
 
@@ -102,6 +115,18 @@ static struct json_object *cmd_windows(struct pwl_server *server,
 		json_object_array_add(list, view_json(view));
 	}
 	json_object_object_add(reply, "windows", list);
+	return reply;
+}
+
+/* Idle inhibitors alive, and those that keep the session awake now. */
+static struct json_object *cmd_idle(struct pwl_server *server,
+		struct json_object *request) {
+	struct json_object *reply = ok_reply();
+	json_object_object_add(reply, "inhibitors", json_object_new_int(
+		server->idle_tracker ? idle_inhibitors(server->idle_tracker) : 0));
+	json_object_object_add(reply, "inhibiting", json_object_new_int(
+		server->idle_tracker ? idle_counting_inhibitors(server->idle_tracker) :
+		0));
 	return reply;
 }
 
@@ -529,6 +554,7 @@ static const struct command commands[] = {
 	{ "engine", ipc_cmd_engine },
 	{ "kiosk", ipc_cmd_kiosk },
 	{ "menu", ipc_cmd_menu },
+	{ "idle", cmd_idle },
 	{ "debug-hang", cmd_debug_hang },
 };
 

@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <wayland-client.h>
 
+#include "idle-inhibit-unstable-v1-client-protocol.h"
 #include "presentation-time-client-protocol.h"
 #include "xdg-activation-v1-client-protocol.h"
 #include "wlr-layer-shell-unstable-v1-client-protocol.h"
@@ -70,6 +71,8 @@ static struct {
 	long activate_at; // when to ask, in ms of CLOCK_MONOTONIC; 0: not yet
 
 	struct wl_surface *surface;
+	struct zwp_idle_inhibit_manager_v1 *idle_inhibit;
+	const char *inhibit_idle; // "window" or "hidden"; may be NULL
 	struct xdg_surface *xdg_surface;
 	struct xdg_toplevel *toplevel;
 	struct zwlr_layer_surface_v1 *layer_surface;
@@ -774,6 +777,10 @@ static void registry_global(void *data, struct wl_registry *registry,
 			&wp_presentation_interface, 1);
 		wp_presentation_add_listener(c.presentation, &presentation_listener,
 			NULL);
+	} else if (!strcmp(interface,
+			zwp_idle_inhibit_manager_v1_interface.name)) {
+		c.idle_inhibit = wl_registry_bind(registry, name,
+			&zwp_idle_inhibit_manager_v1_interface, 1);
 	} else if (!strcmp(interface, zxdg_decoration_manager_v1_interface.name)) {
 		c.decoration_manager = wl_registry_bind(registry, name,
 			&zxdg_decoration_manager_v1_interface, 1);
@@ -914,6 +921,7 @@ static bool parse_args(int argc, char *argv[]) {
 		{ "clipboard-read", no_argument, NULL, 'R' },
 		{ "activate-delay", required_argument, NULL, 'W' },
 		{ "presentation", no_argument, NULL, 'P' },
+		{ "inhibit-idle", required_argument, NULL, 'N' },
 		{ 0 },
 	};
 	int opt;
@@ -1018,6 +1026,9 @@ static bool parse_args(int argc, char *argv[]) {
 			break;
 		case 'P':
 			c.measure_presentation = true;
+			break;
+		case 'N':
+			c.inhibit_idle = optarg;
 			break;
 		default:
 			return false;
@@ -1174,6 +1185,13 @@ int main(int argc, char *argv[]) {
 		}
 	}
 	c.surface = wl_compositor_create_surface(c.compositor);
+	if (c.inhibit_idle && c.idle_inhibit) {
+		// "hidden": on a surface that never gets a role or a buffer.
+		struct wl_surface *target = strcmp(c.inhibit_idle, "hidden") ?
+			c.surface : wl_compositor_create_surface(c.compositor);
+		zwp_idle_inhibit_manager_v1_create_inhibitor(c.idle_inhibit, target);
+		printf("inhibitor made on the %s surface\n", c.inhibit_idle);
+	}
 	if (c.layer >= 0) {
 		if (!create_layer_surface()) {
 			return 1;

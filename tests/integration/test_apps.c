@@ -454,6 +454,51 @@ static void test_clipboard_needs_focus_and_permission(void **state) {
 	stop(h);
 }
 
+/* An idle inhibitor keeps the session awake only while its surface is
+ * shown: one on a role-less surface with no content does not count. */
+static int idle_field(struct harness *h, const char *field) {
+	struct json_object *reply = harness_ipc(h, "{\"command\":\"idle\"}");
+	assert_non_null(reply);
+	struct json_object *v;
+	int n = json_object_object_get_ex(reply, field, &v) ?
+		json_object_get_int(v) : -1;
+	json_object_put(reply);
+	return n;
+}
+
+static bool wait_idle_field(struct harness *h, const char *field, int want) {
+	for (int i = 0; i < 50; i++) {
+		if (idle_field(h, field) == want) {
+			return true;
+		}
+		harness_sleep(h, 100);
+	}
+	return false;
+}
+
+static void test_idle_inhibitor_needs_a_shown_surface(void **state) {
+	struct harness *h = start(NULL);
+	char *dir = harness_app_create(h, "waker", NULL, NULL, 0);
+	struct test_client *hidden = client_spawn_test_app(h, dir,
+		"--app-id waker --inhibit-idle hidden --size 60x60");
+	assert_true(client_wait_line(hidden, "mapped", WAIT_MS, NULL, 0));
+	assert_true(wait_idle_field(h, "inhibitors", 1));
+	harness_sleep(h, 1200); // past the compositor's recheck
+	assert_int_equal(idle_field(h, "inhibiting"), 0);
+	struct test_client *shown = client_spawn_test_app(h, dir,
+		"--app-id waker2 --inhibit-idle window --size 60x60");
+	assert_true(client_wait_line(shown, "mapped", WAIT_MS, NULL, 0));
+	assert_true(wait_idle_field(h, "inhibitors", 2));
+	assert_true(wait_idle_field(h, "inhibiting", 1));
+	client_free(shown);
+	assert_true(wait_idle_field(h, "inhibiting", 0));
+	assert_true(wait_idle_field(h, "inhibitors", 1));
+	client_free(hidden);
+	assert_true(wait_idle_field(h, "inhibitors", 0));
+	free(dir);
+	stop(h);
+}
+
 int main(void) {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_app_clients_see_only_safe_globals),
@@ -467,6 +512,7 @@ int main(void) {
 		cmocka_unit_test(test_activation_needs_a_user_action),
 		cmocka_unit_test(test_fullscreen_app_shows_its_label),
 		cmocka_unit_test(test_clipboard_needs_focus_and_permission),
+		cmocka_unit_test(test_idle_inhibitor_needs_a_shown_surface),
 	};
 	return RUN_GROUP("apps", tests);
 }
