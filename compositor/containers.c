@@ -82,7 +82,7 @@ static void make_session_id(struct pwl_containers *c) {
 		(int)getpid(), process_start(getpid()));
 }
 
-static bool session_gone(const char *session) {
+bool containers_session_gone(const char *session) {
 	char host[64] = "localhost", their_host[64];
 	gethostname(host, sizeof(host) - 1);
 	int pid;
@@ -148,7 +148,7 @@ static void handle_listing(void *data, const struct engine_response *res) {
 	for (size_t i = 0; i < n; i++) {
 		if (!strcmp(infos[i].session, c->session)) {
 			infos[ours++] = infos[i];
-		} else if (!c->exiting && session_gone(infos[i].session)) {
+		} else if (!c->exiting && containers_session_gone(infos[i].session)) {
 			wlr_log(WLR_INFO, "Removing container %.12s (%s) of an earlier "
 				"session that is gone", infos[i].id, infos[i].app);
 			if (!engine_container_op(c->engine, "remove", infos[i].id,

@@ -26,6 +26,11 @@ struct engine *containers_engine_any(struct pwl_containers *containers);
 const char *containers_error(struct pwl_containers *containers);
 /** This session's io.pocketwl.session label value. */
 const char *containers_session(struct pwl_containers *containers);
+/** Whether the session a container's io.pocketwl.session label names
+ * ("host:pid:start") is gone: its process is not there (ESRCH) or is
+ * another one (start time). A live process of another user (EPERM) is
+ * not gone. Another host's label is never judged. */
+bool containers_session_gone(const char *session);
 /** {"state": "connected"|"connecting"|"missing", "address", "error"} */
 struct json_object *containers_json(struct pwl_containers *containers);
 

@@ -1403,16 +1403,67 @@ static void test_archive_cannot_take_another_apps_image(void **state) {
 	free(good_id);
 }
 
+/* Launches `app` and waits for its failure; returns the error (free it),
+ * checking on the way that the session kept answering. */
+static char *launch_refused(struct harness *h, const char *app,
+		long *slowest) {
+	launch(h, app);
+	for (int i = 0; i < WAIT_MS / 100; i++) {
+		struct timespec t0, t1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		struct json_object *reply = harness_ipc(h, "{\"command\":\"logs\","
+			"\"app\":\"%s\"}", app);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		long ms = (t1.tv_sec - t0.tv_sec) * 1000 +
+			(t1.tv_nsec - t0.tv_nsec) / 1000000;
+		*slowest = ms > *slowest ? ms : *slowest;
+		assert_non_null(reply);
+		struct json_object *rec = json_object_object_get(reply, "launch");
+		if (rec && jstr(rec, "state") && !strcmp(jstr(rec, "state"),
+				"failed")) {
+			char *error = strdup(jstr(rec, "error"));
+			json_object_put(reply);
+			printf("# %s refused: %s\n", app, error);
+			return error;
+		}
+		json_object_put(reply);
+		harness_sleep(h, 100);
+	}
+	fail_msg("%s was not refused", app);
+	return NULL;
+}
+
 static void test_hostile_store_files(void **state) {
 	(void)state;
-	char cmd[2048];
+	char cmd[4096];
 	write_app("demo", "", "--color ff0000ff --size 200x100");
+	// Archives that are a FIFO, a link to /dev/zero and a sparse 3 GiB
+	// file (zeros: the tar ends at once, then goes on and on).
+	const char *sha = "ArchiveSHA256=00000000000000000000000000000000000000"
+		"00000000000000000000000000\n";
+	char keys[512];
+	snprintf(keys, sizeof(keys), "Archive=images/fifo.tar\n%s", sha);
+	write_app("fifoimg", keys, "");
+	snprintf(keys, sizeof(keys), "Archive=images/zero.tar\n%s", sha);
+	write_app("zeroimg", keys, "");
+	snprintf(keys, sizeof(keys), "Archive=images/big.tar\n%s", sha);
+	write_app("bigimg", keys, "");
 	snprintf(cmd, sizeof(cmd), "cd '%s' && sed -i '/^Name=/a Icon=fifo' "
-		"apps/demo.desktop && mkdir -p icons && mkfifo "
-		"icons/fifo.png apps/fifo.desktop && ln -s /dev/zero apps/zero.desktop "
-		"&& truncate -s 2G apps/huge.desktop", store_path());
+		"apps/demo.desktop && sed -i 's/^Image=.*/Image=pwl-none:1/' "
+		"apps/fifoimg.desktop apps/zeroimg.desktop apps/bigimg.desktop && "
+		"mkdir -p icons images && mkfifo icons/fifo.png apps/fifo.desktop "
+		"images/fifo.tar && ln -s /dev/zero apps/zero.desktop && ln -s "
+		"/dev/zero images/zero.tar && truncate -s 2G apps/huge.desktop && "
+		"truncate -s 3G images/big.tar", store_path());
 	assert_int_equal(system(cmd), 0);
-	struct harness *h = start_session(NULL);
+	char media[300], disk[300];
+	snprintf(media, sizeof(media), "%s/media3", root);
+	snprintf(disk, sizeof(disk), "%s/disk3", root);
+	char config[400];
+	snprintf(config, sizeof(config), "[stores]\nmount-root = %s\n", media);
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s' '%s'", media, disk);
+	assert_int_equal(system(cmd), 0);
+	struct harness *h = start_session(config);
 	// The panel reads the store through the compositor and opens icons:
 	// it comes up, lists the app, and its click still launches it.
 	struct test_client *panel = spawn_panel_with_menu(h);
@@ -1422,6 +1473,49 @@ static void test_hostile_store_files(void **state) {
 	harness_sleep(h, 300);
 	harness_click(h, x + 100, top + y + 20, BTN_LEFT);
 	json_object_put(app_window(h, "demo"));
+	long slowest = 0;
+	char *error = launch_refused(h, "fifoimg", &slowest);
+	assert_non_null(strstr(error, "images/fifo.tar: is not a regular file "
+		"(a FIFO)"));
+	free(error);
+	error = launch_refused(h, "zeroimg", &slowest);
+	assert_non_null(strstr(error, "images/zero.tar: is a symbolic link"));
+	free(error);
+	error = launch_refused(h, "bigimg", &slowest);
+	assert_non_null(strstr(error, "images/big.tar"));
+	assert_non_null(strstr(error, "after its end"));
+	free(error);
+
+	// Plugged in while the session runs: a disk with the same traps.
+	snprintf(cmd, sizeof(cmd), "'%s' store init '%s' --name Traps >/dev/null "
+		"&& cd '%s' && mkfifo apps/fifo.desktop && ln -s /dev/zero "
+		"apps/zero.desktop && truncate -s 2G apps/huge.desktop && for i in "
+		"$(seq 2000); do printf '[Desktop Entry]\\nName=A\\n[X-Pocket]\\n"
+		"Image=a\\n' > apps/a$i.desktop; done && mkdir '%s/usb' && mount "
+		"--bind '%s' '%s/usb'", getenv("POCKETCTL"), disk, disk, media, disk,
+		media);
+	assert_int_equal(system(cmd), 0);
+	bool seen = false;
+	for (int i = 0; i < 50 && !seen; i++) {
+		struct timespec t0, t1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		struct json_object *reply = harness_ipc(h, "{\"command\":\"stores\"}");
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		long ms = (t1.tv_sec - t0.tv_sec) * 1000 +
+			(t1.tv_nsec - t0.tv_nsec) / 1000000;
+		slowest = ms > slowest ? ms : slowest;
+		seen = reply && strstr(json_object_to_json_string(reply), "/usb");
+		json_object_put(reply);
+		harness_sleep(h, 100);
+	}
+	assert_true(seen);
+	// The panel hears of it, reads it through the compositor, and still
+	// serves input: its launcher opens and its click launches.
+	assert_true(client_wait_line(panel, "menu hit 3 a1 ", WAIT_MS, NULL, 0));
+	assert_true(client_running(panel));
+	printf("# slowest answer of the session through all of it: %ld ms\n",
+		slowest);
+	assert_true(slowest < 2000);
 	char *log = harness_log(h);
 	assert_non_null(strstr(log, "icons/fifo.png: is not a regular file"));
 	assert_null(strstr(log, "watchdog: the event loop"));
@@ -1434,11 +1528,14 @@ static void test_hostile_store_files(void **state) {
 	assert_non_null(strstr(out, "apps/fifo.desktop: is not a regular file"));
 	assert_non_null(strstr(out, "apps/zero.desktop: is a symbolic link"));
 	assert_non_null(strstr(out, "apps/huge.desktop: is 2147483648 bytes"));
+	assert_non_null(strstr(out, "images/fifo.tar: is not a regular file"));
 	free(out);
 	client_free(panel);
 	assert_int_equal(harness_stop(h), 0);
-	snprintf(cmd, sizeof(cmd), "cd '%s' && rm -f icons/fifo.png "
-		"apps/fifo.desktop apps/zero.desktop apps/huge.desktop", store_path());
+	snprintf(cmd, sizeof(cmd), "umount -l '%s/usb'; cd '%s' && rm -f "
+		"icons/fifo.png apps/fifo.desktop apps/zero.desktop apps/huge.desktop "
+		"apps/fifoimg.desktop apps/zeroimg.desktop apps/bigimg.desktop "
+		"images/fifo.tar images/zero.tar images/big.tar", media, store_path());
 	assert_int_equal(system(cmd), 0);
 }
 
