@@ -283,7 +283,7 @@ static void fs_identity(int root, char *out, size_t out_len) {
 		struct stat dev;
 		if (e->d_name[0] != '.' && fstatat(dirfd(d), e->d_name, &dev, 0) == 0 &&
 				S_ISBLK(dev.st_mode) && dev.st_rdev == st.st_dev) {
-			snprintf(out, out_len, "uuid:%s", e->d_name);
+			snprintf(out, out_len, "uuid:%.100s", e->d_name);
 			closedir(d);
 			return;
 		}
