@@ -476,8 +476,11 @@ struct image_ensure *image_ensure(struct engine *engine,
 	return e;
 }
 
-bool image_archive_inspect(int fd, const char *image, char sha256[65],
-		char id[ARCHIVE_IMAGE_ID_LEN + 1], char *error, size_t error_len) {
+bool image_archive_inspect(int fd, const char *image,
+		void (*progress)(void *data, uint64_t done), void *data,
+		char sha256[65], char id[ARCHIVE_IMAGE_ID_LEN + 1], char *error,
+		size_t error_len) {
+	uint64_t done = 0;
 	struct archive_check *check = archive_check_create(image);
 	unsigned char *buf = malloc(READ_SLICE);
 	struct sha256 hash;
@@ -500,6 +503,10 @@ bool image_archive_inspect(int fd, const char *image, char sha256[65],
 			sha256_update(&hash, buf, (size_t)n);
 			if (!archive_check_feed(check, buf, (size_t)n)) {
 				ok = false;
+			}
+			done += (uint64_t)n;
+			if (progress) {
+				progress(data, done);
 			}
 		}
 	}

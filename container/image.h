@@ -40,9 +40,11 @@ struct image_ensure *image_ensure(struct engine *engine,
 void image_ensure_cancel(struct image_ensure *ensure); // no callback then
 
 /** Reads an archive from `fd` to its end (blocking: for pocketctl), with
- * its SHA-256 and the image id it holds, checked as a load would check it.
- * false with `error` when it would be refused. */
-bool image_archive_inspect(int fd, const char *image, char sha256[65],
-	char id[72], char *error, size_t error_len);
+ * its SHA-256 and the image id it holds, checked as a load would check it;
+ * `progress` (may be NULL) hears the bytes read so far. false with
+ * `error` when it would be refused. */
+bool image_archive_inspect(int fd, const char *image,
+	void (*progress)(void *data, uint64_t done), void *data,
+	char sha256[65], char id[72], char *error, size_t error_len);
 
 #endif

@@ -331,6 +331,12 @@ bool store_load(struct pocket_store *s, const char *path) {
 	return true;
 }
 
+bool store_manifest_path(const char *store, const char *id, char *out,
+		size_t out_len) {
+	int n = snprintf(out, out_len, "%s/apps/%s.desktop", store, id);
+	return n > 0 && (size_t)n < out_len;
+}
+
 bool store_load_app(const char *store_path, const char *id,
 		struct manifest *m, char *error, size_t error_len) {
 	memset(m, 0, sizeof(*m));

@@ -42,6 +42,10 @@ bool store_identify(const char *store_path, char key[STORE_KEY_LEN + 1],
 void store_compute_key(const char *id, const char *path, const char *fs,
 	char key[STORE_KEY_LEN + 1]);
 
+/** "<store>/apps/<id>.desktop": where app `id`'s manifest is; false when
+ * it does not fit in `out`. */
+bool store_manifest_path(const char *store, const char *id, char *out,
+	size_t out_len);
 /** Loads one app's manifest, apps/<id>.desktop, read as store_fs reads
  * (no links, no FIFOs, bounded): the one way to find a store app. */
 bool store_load_app(const char *store_path, const char *id,

@@ -100,7 +100,7 @@ static bool write_manifest(const char *store, const char *id,
 		const char *name, const char *image, const char *sha, bool icon,
 		const char *command, const char *permissions) {
 	char path[4096], tmp[4200];
-	snprintf(path, sizeof(path), "%s/apps/%s.desktop", store, id);
+	store_manifest_path(store, id, path, sizeof(path));
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	FILE *f = fopen(tmp, "w");
 	if (!f) {
@@ -152,7 +152,7 @@ int pack_command(int argc, char *argv[]) {
 	memcpy(store_key, store.key, sizeof(store_key));
 	store_finish(&store);
 	char manifest[4096];
-	snprintf(manifest, sizeof(manifest), "%s/apps/%s.desktop", store_path, id);
+	store_manifest_path(store_path, id, manifest, sizeof(manifest));
 	struct stat st;
 	if (stat(manifest, &st) == 0) {
 		fprintf(stderr, "pocketctl pack: %s already exists\n", manifest);
@@ -183,7 +183,7 @@ int pack_command(int argc, char *argv[]) {
 		fflush(out);
 		rewind(out);
 		bool hashed = !w.error[0] && image_archive_inspect(fileno(out),
-			image, sha, image_id, why, sizeof(why));
+			image, NULL, NULL, sha, image_id, why, sizeof(why));
 		fclose(out);
 		char icon_path[4096];
 		snprintf(icon_path, sizeof(icon_path), "%s/icons/%s.png", store_path,

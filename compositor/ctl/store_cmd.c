@@ -21,6 +21,20 @@ static void print_messages(const struct manifest_messages *list,
 	}
 }
 
+struct check_progress {
+	uint64_t size;
+	int last;
+};
+
+static void check_progress(void *data, uint64_t done) {
+	struct check_progress *p = data;
+	int percent = p->size ? (int)(done * 100 / p->size) : 100;
+	if (percent != p->last) {
+		p->last = percent;
+		fprintf(stderr, "\r  %3d%%", percent);
+	}
+}
+
 /* Every archive against its ArchiveSHA256 and as a load would check it:
  * a truncated, altered or foreign-tagging archive is named here, not at
  * the first launch. */
@@ -38,10 +52,12 @@ static void check_archives(struct pocket_store *store) {
 			manifest_messages_add(&store->errors, "%s", error);
 			continue;
 		}
-		fprintf(stderr, "checking %s/%s (%llu MiB)...\n", store->path,
+		fprintf(stderr, "checking %s/%s (%llu MiB)\n", store->path,
 			m->archive, (unsigned long long)(size >> 20));
-		bool ok = image_archive_inspect(fd, m->image, sha, id, error,
-			sizeof(error));
+		struct check_progress progress = { size, -1 };
+		bool ok = image_archive_inspect(fd, m->image, check_progress,
+			&progress, sha, id, error, sizeof(error));
+		fputc('\n', stderr);
 		close(fd);
 		if (strcmp(sha, m->archive_sha256)) {
 			manifest_messages_add(&store->errors, "%s/%s: its SHA-256 is "
