@@ -5,8 +5,9 @@
 #include <string.h>
 #include <wlr/util/log.h>
 
-#include "config.h"
-#include "server.h"
+#include "desktop/server.h"
+#include "session.h"
+#include "util/config.h"
 
 static void usage(FILE *f) {
 	fprintf(f,
@@ -130,11 +131,11 @@ int main(int argc, char *argv[]) {
 		return 1;
 	}
 	int status = 1;
-	if (server_start(&server)) {
+	if (session_start(&server)) {
 		wl_display_run(server.display);
 		status = server.exit_status;
 	}
-	server_finish(&server);
+	session_finish(&server);
 	config_finish(&config);
 	wlr_log(WLR_INFO, "Session ended with status %d", status);
 	return status;

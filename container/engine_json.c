@@ -285,3 +285,36 @@ bool engine_parse_container_list(const char *body, size_t len,
 	*out_len = used;
 	return true;
 }
+
+char *engine_logs_text(const char *body, size_t len, size_t max) {
+	char *out = malloc(len + 1);
+	if (!out) {
+		return NULL;
+	}
+	size_t used = 0, i = 0;
+	bool framed = len >= 8 && (body[0] == 1 || body[0] == 2) &&
+		body[1] == 0 && body[2] == 0 && body[3] == 0;
+	while (framed && i + 8 <= len) {
+		size_t n = ((size_t)(unsigned char)body[i + 4] << 24) |
+			((size_t)(unsigned char)body[i + 5] << 16) |
+			((size_t)(unsigned char)body[i + 6] << 8) |
+			(size_t)(unsigned char)body[i + 7];
+		i += 8;
+		if (n > len - i) {
+			n = len - i;
+		}
+		memcpy(out + used, body + i, n);
+		used += n;
+		i += n;
+	}
+	if (!framed) {
+		memcpy(out, body, len);
+		used = len;
+	}
+	if (used > max) {
+		memmove(out, out + used - max, max);
+		used = max;
+	}
+	out[used] = '\0';
+	return out;
+}

@@ -75,4 +75,10 @@ bool engine_parse_container_list(const char *body, size_t len,
 bool engine_parse_wait(const char *body, size_t len, int *status,
 	char *error, size_t error_len);
 
+/** A container's output from /logs as text: Docker and Podman frame each
+ * chunk with 8 bytes (stream, 0, 0, 0, 32-bit length) when no TTY was
+ * asked for; the frames are taken off. At most the last `max` bytes are
+ * kept. Newly allocated, NUL-terminated; NULL when out of memory. */
+char *engine_logs_text(const char *body, size_t len, size_t max);
+
 #endif

@@ -11,11 +11,13 @@
 
 #include "discovery.h"
 #include "engine.h"
+#include "engine_json.h"
 #include "engine_ops.h"
 #include "ipc_client.h"
 #include "manifest.h"
 #include "overrides.h"
 #include "store.h"
+#include "utf8.h"
 
 static bool has_arg(int argc, char *argv[], const char *arg) {
 	for (int i = 1; i < argc; i++) {
@@ -347,26 +349,6 @@ static void on_logs(void *data, const struct engine_response *res) {
 	}
 }
 
-/* Docker frames each chunk of a container's output with 8 bytes. */
-static void print_unframed(const char *body, size_t len) {
-	bool framed = len >= 8 && (body[0] == 1 || body[0] == 2) &&
-		!body[1] && !body[2] && !body[3];
-	if (!framed) {
-		fwrite(body, 1, len, stdout);
-		return;
-	}
-	for (size_t i = 0; i + 8 <= len;) {
-		size_t n = ((size_t)(unsigned char)body[i + 4] << 24) |
-			((size_t)(unsigned char)body[i + 5] << 16) |
-			((size_t)(unsigned char)body[i + 6] << 8) |
-			(size_t)(unsigned char)body[i + 7];
-		i += 8;
-		n = n > len - i ? len - i : n;
-		fwrite(body + i, 1, n, stdout);
-		i += n;
-	}
-}
-
 static int logs_command(int argc, char *argv[]) {
 	const char *app = positional(argc, argv, NULL);
 	if (!app) {
@@ -418,8 +400,13 @@ static int logs_command(int argc, char *argv[]) {
 		}
 		engine_destroy(w.engine);
 	}
-	if (w.body) {
-		print_unframed(w.body, w.len);
+	char *text = w.body ? engine_logs_text(w.body, w.len, w.len) : NULL;
+	if (text) {
+		// What an app printed, as pocketctl prints everything it did not
+		// write itself: without control characters.
+		utf8_strip_controls(text);
+		fputs(text, stdout);
+		free(text);
 		status = 0;
 	} else {
 		fprintf(stderr, "pocketctl logs: %s\n", w.error);
@@ -449,8 +436,7 @@ static bool find_store(int argc, char *argv[], const char *app, char *out,
 	for (size_t i = 0; !found && i < json_object_array_length(list); i++) {
 		const char *path = json_str(json_object_array_get_idx(list, i), "path");
 		char file[4200];
-		if (!path || snprintf(file, sizeof(file), "%s/apps/%s.desktop", path,
-				app) >= (int)sizeof(file)) {
+		if (!path || !store_manifest_path(path, app, file, sizeof(file))) {
 			continue;
 		}
 		if (access(file, R_OK) == 0) {

@@ -325,11 +325,23 @@ static void test_stale_dirs_cleaned_at_start(void **state) {
 	assert_int_equal(mkdir(stale, 0700), 0);
 	snprintf(stale, sizeof(stale), "%s/pocketwl/wayland-0/ghost-1", dir);
 	assert_int_equal(mkdir(stale, 0700), 0);
+	// Links planted in it (an app could once write there): the removal
+	// takes the links, never what they point at.
+	char victim[64], cmd[2048];
+	snprintf(victim, sizeof(victim), "%s-victim", dir);
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s/sub' && echo keep > '%s/sub/f' "
+		"&& ln -s '%s' '%s/to-victim' && ln -s '%s/sub/f' '%s/to-file'",
+		victim, victim, victim, stale, victim, stale);
+	assert_int_equal(system(cmd), 0);
 	struct harness_options o = { .runtime_dir = dir };
 	struct harness *h = start(&o);
 	struct stat st;
 	assert_int_equal(stat(stale, &st), -1);
+	snprintf(cmd, sizeof(cmd), "grep -q keep '%s/sub/f'", victim);
+	assert_int_equal(system(cmd), 0);
 	stop(h);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", victim);
+	assert_int_equal(system(cmd), 0);
 }
 
 static bool is_focused(struct json_object *w) {

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <wlr/types/wlr_keyboard.h>
 
-#include "config.h"
+#include "util/config.h"
 
 static bool parse_text(struct pwl_config *config, const char *text) {
 	FILE *f = fmemopen((void *)text, strlen(text), "r");

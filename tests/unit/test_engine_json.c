@@ -177,8 +177,30 @@ static void test_container_list(void **state) {
 	assert_non_null(strstr(err, "malformed"));
 }
 
+/* Framed output (8-byte headers) and plain output; the tail is kept. */
+static void test_logs_text(void **state) {
+	(void)state;
+	const char framed[] = "\x01\0\0\0\0\0\0\x06" "hello\n"
+		"\x02\0\0\0\0\0\0\x04" "err\n";
+	char *text = engine_logs_text(framed, sizeof(framed) - 1, 1000);
+	assert_string_equal(text, "hello\nerr\n");
+	free(text);
+	text = engine_logs_text(framed, sizeof(framed) - 1, 4);
+	assert_string_equal(text, "err\n");
+	free(text);
+	text = engine_logs_text("plain\n", 6, 1000);
+	assert_string_equal(text, "plain\n");
+	free(text);
+	// A frame claiming more than there is: cut, not overread.
+	const char cut[] = "\x01\0\0\0\0\0\x10\0" "abc";
+	text = engine_logs_text(cut, sizeof(cut) - 1, 1000);
+	assert_string_equal(text, "abc");
+	free(text);
+}
+
 int main(void) {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_logs_text),
 		cmocka_unit_test(test_version_docker_and_podman),
 		cmocka_unit_test(test_version_choice),
 		cmocka_unit_test(test_version_bad_input),

@@ -4,7 +4,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "layer_layout.h"
+#include "util/layer_layout.h"
 
 static const struct wlr_box full = { 0, 0, 1280, 720 };
 

@@ -15,7 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "containers.h"
+#include "apps/containers.h"
 
 /* The label a session of process `pid` writes. */
 static void label_of(pid_t pid, char *out, size_t len) {

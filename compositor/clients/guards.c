@@ -1,0 +1,349 @@
+#define _GNU_SOURCE // memfd_create
+#include "clients/guards.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <wayland-server-core.h>
+#include <wlr/util/log.h>
+
+#include <wlr/types/wlr_compositor.h>
+#include <wlr/types/wlr_xdg_shell.h>
+
+#include "clients/clients.h"
+
+#define MAX_KEYMAP (16 * 1024 * 1024)
+
+/* zwp_virtual_keyboard_v1.keymap: wlroots maps `size` bytes of the fd and
+ * hands them to xkbcommon as a C string. A file shorter than `size` is a
+ * SIGBUS, one without a NUL a read past the mapping, and the client can
+ * shrink its file while we look. So the compositor reads the keymap into
+ * a file of its own and puts that in the request's place (the same fd
+ * number): what wlroots maps is then always whole and terminated. A
+ * keymap that cannot be read becomes an empty one, which wlroots refuses
+ * (the client gets an error). */
+static void guard_keymap(union wl_argument *args) {
+	int fd = args[1].h;
+	uint32_t size = args[2].u;
+	int copy = memfd_create("pwl-keymap", MFD_CLOEXEC);
+	if (copy < 0) {
+		return;
+	}
+	bool ok = size > 0 && size <= MAX_KEYMAP;
+	char *buf = ok ? malloc((size_t)size + 1) : NULL;
+	size_t got = 0;
+	while (buf && got < size) {
+		ssize_t n = pread(fd, buf + got, size - got, (off_t)got);
+		if (n <= 0) {
+			break;
+		}
+		got += (size_t)n;
+	}
+	if (!buf || got < size) {
+		wlr_log(WLR_ERROR, "Virtual keyboard: a keymap of %u bytes that "
+			"cannot be read whole; refused", size);
+		got = 0;
+	}
+	if (buf) {
+		buf[got] = '\0';
+	}
+	// At least one page, so that the first byte wlroots reads exists.
+	size_t out = got + 1 > 4096 ? got + 1 : 4096;
+	bool written = ftruncate(copy, (off_t)out) == 0 &&
+		(!got || pwrite(copy, buf, got + 1, 0) == (ssize_t)(got + 1));
+	free(buf);
+	if (written) {
+		// The request's fd number now names our copy; wlroots closes it.
+		// The size it maps covers the terminating NUL (a page-aligned
+		// size would otherwise leave the NUL just past the mapping).
+		dup2(copy, fd);
+		args[2].u = (uint32_t)(got + 1);
+	}
+	close(copy);
+}
+
+/* xdg_surface.get_popup with the popup's own xdg_surface as its parent,
+ * or one of that parent's ancestors: wlroots 0.15.1 recurses without end
+ * when it destroys such a popup. The parent becomes NULL (a parentless
+ * popup is legal) and the client gets the protocol error it earned. */
+static void guard_popup_parent(struct wl_resource *resource,
+		union wl_argument *args) {
+	struct wl_resource *parent = (struct wl_resource *)args[1].o;
+	if (!parent || !wl_resource_get_user_data(resource)) {
+		return;
+	}
+	struct wlr_xdg_surface *self = wlr_xdg_surface_from_resource(resource);
+	struct wlr_xdg_surface *xdg = wlr_xdg_surface_from_resource(parent);
+	// Walk up through popups; a cycle through us ends it (bounded, as
+	// a chain from an earlier bug could be one too).
+	for (int depth = 0; xdg && depth < 256; depth++) {
+		if (xdg == self) {
+			args[1].o = NULL;
+			wl_resource_post_error(resource, XDG_WM_BASE_ERROR_INVALID_POPUP_PARENT,
+				"a popup cannot be its own parent or ancestor");
+			return;
+		}
+		if (xdg->role != WLR_XDG_SURFACE_ROLE_POPUP || !xdg->popup ||
+				!xdg->popup->parent ||
+				!wlr_surface_is_xdg_surface(xdg->popup->parent)) {
+			return;
+		}
+		xdg = wlr_xdg_surface_from_wlr_surface(xdg->popup->parent);
+	}
+}
+
+/* The last requests handled, kept for the crash report: when pocketwl
+ * dies in a handler, the request that killed it is among these. */
+#define RECENT 200
+static struct {
+	char text[RECENT][128];
+	unsigned next;
+} recent;
+
+static void remember(const struct wl_protocol_logger_message *message,
+		const char *iface, const char *name) {
+	struct wl_resource *resource = message->resource;
+	struct wl_client *client = wl_resource_get_client(resource);
+	char args[48] = "";
+	size_t used = 0;
+	// Object arguments by id: enough to follow one object's history.
+	const char *sig = message->message->signature;
+	for (int i = 0; *sig && i < message->arguments_count; sig++) {
+		if ((*sig >= '0' && *sig <= '9') || *sig == '?') {
+			continue;
+		}
+		if ((*sig == 'o' || *sig == 'n') && used < sizeof(args) - 12) {
+			uint32_t id = *sig == 'n' ? message->arguments[i].n :
+				(message->arguments[i].o ? wl_resource_get_id(
+				(struct wl_resource *)message->arguments[i].o) : 0);
+			used += (size_t)snprintf(args + used, sizeof(args) - used,
+				"%s%u", used ? "," : "", id);
+		}
+		i++;
+	}
+	snprintf(recent.text[recent.next % RECENT], sizeof(recent.text[0]),
+		"client %p: %s@%u.%s(%s)\n", (void *)client, iface,
+		wl_resource_get_id(resource), name, args);
+	recent.next++;
+}
+
+static void write_str(const char *text) {
+	size_t len = strlen(text);
+	while (len > 0) {
+		ssize_t n = write(STDERR_FILENO, text, len);
+		if (n <= 0) {
+			return;
+		}
+		text += n;
+		len -= (size_t)n;
+	}
+}
+
+/* Only write(2) and plain memory here: this runs in a signal handler. */
+void guards_report_recent(void) {
+	write_str("pocketwl: the last client requests, oldest first:\n");
+	unsigned start = recent.next > RECENT ? recent.next - RECENT : 0;
+	for (unsigned i = start; i < recent.next; i++) {
+		write_str("  ");
+		write_str(recent.text[i % RECENT]);
+	}
+}
+
+static void handle_fatal(int sig) {
+	write_str("pocketwl: fatal signal ");
+	write_str(sig == SIGSEGV ? "SIGSEGV" : sig == SIGBUS ? "SIGBUS" :
+		sig == SIGABRT ? "SIGABRT" : "SIGFPE");
+	write_str("\n");
+	guards_report_recent();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* wl_subsurface.place_above/place_below after the parent surface was
+ * destroyed: wlroots 0.15.1 sets the subsurface's parent to NULL and then
+ * looks for siblings under it. The request cannot be valid any more (there
+ * is no parent or sibling left), so the client gets its error; and for the
+ * one dispatch that still follows, the subsurface's parent is an empty
+ * stand-in surface, so that the sibling search finds nothing instead of
+ * reading NULL. Its real NULL is put back before wlroots tears the
+ * subsurface down (resource destroy listeners run before wlroots' own
+ * destroy callbacks). */
+static struct wlr_surface orphan_parent; // only its pending lists are used
+
+struct orphan {
+	struct wlr_subsurface *subsurface;
+	struct wl_listener subsurface_destroy, surface_destroy;
+};
+
+static void orphan_restore(struct orphan *o) {
+	if (o->subsurface->parent == &orphan_parent) {
+		o->subsurface->parent = NULL;
+	}
+	wl_list_remove(&o->subsurface_destroy.link);
+	wl_list_remove(&o->surface_destroy.link);
+	free(o);
+}
+
+static void orphan_handle_subsurface_destroy(struct wl_listener *listener,
+		void *data) {
+	struct orphan *o = wl_container_of(listener, o, subsurface_destroy);
+	orphan_restore(o);
+}
+
+static void orphan_handle_surface_destroy(struct wl_listener *listener,
+		void *data) {
+	struct orphan *o = wl_container_of(listener, o, surface_destroy);
+	orphan_restore(o);
+}
+
+static void guard_orphan_subsurface(struct wl_resource *resource) {
+	struct wlr_subsurface *sub = wl_resource_get_user_data(resource);
+	if (!sub || sub->parent || !sub->surface) {
+		return;
+	}
+	struct orphan *o = calloc(1, sizeof(*o));
+	if (!o) {
+		return; // out of memory: nothing safe to do here
+	}
+	if (!orphan_parent.pending.subsurfaces_below.next) {
+		wl_list_init(&orphan_parent.pending.subsurfaces_below);
+		wl_list_init(&orphan_parent.pending.subsurfaces_above);
+	}
+	wl_resource_post_error(resource, WL_SUBSURFACE_ERROR_BAD_SURFACE,
+		"the parent surface of this subsurface was destroyed");
+	o->subsurface = sub;
+	sub->parent = &orphan_parent;
+	o->subsurface_destroy.notify = orphan_handle_subsurface_destroy;
+	wl_resource_add_destroy_listener(resource, &o->subsurface_destroy);
+	o->surface_destroy.notify = orphan_handle_surface_destroy;
+	wl_resource_add_destroy_listener(sub->surface->resource,
+		&o->surface_destroy);
+}
+
+/* xdg_wm_base.get_xdg_surface for a wl_surface that already has an
+ * xdg_surface or a role: wlroots 0.15.1 makes a second xdg_surface and the
+ * first one's toplevel ends up pointing at nothing, which later requests
+ * on it (a decoration for it, say) dereference. The protocol forbids it;
+ * the client gets the error now, which ends it after this request. */
+static void guard_second_xdg_surface(struct wl_resource *resource,
+		union wl_argument *args) {
+	struct wl_resource *surface_resource = (struct wl_resource *)args[1].o;
+	if (!surface_resource) {
+		return;
+	}
+	struct wlr_surface *surface = wlr_surface_from_resource(surface_resource);
+	if (surface && (surface->role || wlr_surface_is_xdg_surface(surface) ||
+			surface->role_data)) {
+		wl_resource_post_error(resource, XDG_WM_BASE_ERROR_ROLE,
+			"wl_surface@%u already has a role or an xdg_surface",
+			wl_resource_get_id(surface_resource));
+	}
+}
+
+static void guard_request(void *data, enum wl_protocol_logger_type type,
+		const struct wl_protocol_logger_message *message) {
+	if (type != WL_PROTOCOL_LOGGER_REQUEST || !message->resource) {
+		return;
+	}
+	const char *iface = wl_resource_get_class(message->resource);
+	const char *name = message->message->name;
+	remember(message, iface, name);
+	if (!strcmp(iface, "zwp_virtual_keyboard_v1") &&
+			!strcmp(name, "keymap") && message->arguments_count == 3) {
+		// The arguments are the closure's own: fixing them here fixes
+		// what the handler gets.
+		guard_keymap((union wl_argument *)message->arguments);
+	} else if (!strcmp(iface, "xdg_wm_base") &&
+			!strcmp(name, "get_xdg_surface") &&
+			message->arguments_count == 2) {
+		guard_second_xdg_surface(message->resource,
+			(union wl_argument *)message->arguments);
+	} else if (!strcmp(iface, "wl_subsurface") &&
+			(!strcmp(name, "place_above") || !strcmp(name, "place_below"))) {
+		guard_orphan_subsurface(message->resource);
+	} else if (!strcmp(iface, "xdg_surface") && !strcmp(name, "get_popup") &&
+			message->arguments_count == 3) {
+		guard_popup_parent(message->resource,
+			(union wl_argument *)message->arguments);
+	}
+}
+
+/* A wl_surface destroyed under a live xdg_toplevel or xdg_popup leaves
+ * that role object pointing at nothing in wlroots 0.15.1, and every later
+ * request on it (set_fullscreen, move, grab...) dereferences NULL. The
+ * client broke the protocol's order; it gets an error now, which makes
+ * libwayland stop reading its requests before the next one runs. (During
+ * a disconnect libwayland drops such errors itself.) */
+struct surface_guard {
+	struct wl_listener destroy;
+};
+
+static void handle_surface_destroy(struct wl_listener *listener, void *data) {
+	struct surface_guard *guard = wl_container_of(listener, guard, destroy);
+	struct wlr_surface *surface = data;
+	wl_list_remove(&guard->destroy.link);
+	free(guard);
+	if (!wlr_surface_is_xdg_surface(surface)) {
+		return;
+	}
+	struct wlr_xdg_surface *xdg = wlr_xdg_surface_from_wlr_surface(surface);
+	struct wl_resource *role = NULL;
+	if (xdg && xdg->role == WLR_XDG_SURFACE_ROLE_TOPLEVEL && xdg->toplevel) {
+		role = xdg->toplevel->resource;
+	} else if (xdg && xdg->role == WLR_XDG_SURFACE_ROLE_POPUP && xdg->popup) {
+		role = xdg->popup->resource;
+	}
+	if (role) {
+		wl_resource_post_error(xdg->resource,
+			XDG_WM_BASE_ERROR_DEFUNCT_SURFACES,
+			"wl_surface destroyed before its %s",
+			xdg->role == WLR_XDG_SURFACE_ROLE_TOPLEVEL ? "xdg_toplevel" :
+			"xdg_popup");
+	}
+}
+
+static void handle_new_surface(struct wl_listener *listener, void *data) {
+	struct wlr_surface *surface = data;
+	struct surface_guard *guard = calloc(1, sizeof(*guard));
+	if (!guard) {
+		return;
+	}
+	// Added now, before any role exists: it runs before wlroots' own
+	// xdg_surface listener tears the role down.
+	guard->destroy.notify = handle_surface_destroy;
+	wl_signal_add(&surface->events.destroy, &guard->destroy);
+}
+
+bool guards_init(struct pwl_clients *clients) {
+	// Under ASan (tests) its own handler reports instead, unless told
+	// handle_segv=0.
+	struct sigaction sa = { .sa_handler = handle_fatal };
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESETHAND;
+	struct sigaction old;
+	int sigs[] = { SIGSEGV, SIGBUS, SIGFPE };
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_DFL) {
+			sigaction(sigs[i], &sa, NULL);
+		}
+	}
+	clients->guard_logger = wl_display_add_protocol_logger(clients->display,
+		guard_request, clients);
+	clients->guard_new_surface.notify = handle_new_surface;
+	wl_signal_add(&clients->compositor->events.new_surface,
+		&clients->guard_new_surface);
+	return clients->guard_logger != NULL;
+}
+
+void guards_finish(struct pwl_clients *clients) {
+	wl_list_remove(&clients->guard_new_surface.link);
+	wl_list_init(&clients->guard_new_surface.link);
+	if (clients->guard_logger) {
+		wl_protocol_logger_destroy(clients->guard_logger);
+		clients->guard_logger = NULL;
+	}
+}

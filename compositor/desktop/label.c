@@ -1,0 +1,82 @@
+#include "desktop/label.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <wlr/types/wlr_buffer.h>
+#include <wlr/types/wlr_output.h>
+#include <wlr/types/wlr_scene.h>
+
+#include "clients/app.h"
+#include "desktop/output.h"
+#include "desktop/server.h"
+#include "desktop/view.h"
+#include "util/text.h"
+
+#define LABEL_WIDTH 320
+#define LABEL_HEIGHT 32
+
+struct pwl_label {
+	struct wlr_scene_buffer *node;
+	struct wl_event_source *timer;
+};
+
+static int handle_timeout(void *data) {
+	label_hide(data);
+	return 0;
+}
+
+void label_hide(struct pwl_view *view) {
+	struct pwl_label *label = view->label;
+	if (!label) {
+		return;
+	}
+	wl_event_source_remove(label->timer);
+	wlr_scene_node_destroy(&label->node->node);
+	free(label);
+	view->label = NULL;
+}
+
+void label_show_fullscreen(struct pwl_view *view) {
+	label_hide(view);
+	struct pwl_output *output = view_output(view);
+	if (!view->app || !output || view->server->kiosk) {
+		return;
+	}
+	float scale = output->wlr_output->scale;
+	int w = (int)(LABEL_WIDTH * scale), h = (int)(LABEL_HEIGHT * scale);
+	struct pwl_pixel_buffer *buf = pixel_buffer_create(w, h);
+	if (!buf) {
+		return;
+	}
+	const float *c = view->app->color;
+	pixman_color_t bg = { (uint16_t)(c[0] * 0xffff), (uint16_t)(c[1] * 0xffff),
+		(uint16_t)(c[2] * 0xffff), 0xffff };
+	pixman_color_t fg = { 0xffff, 0xffff, 0xffff, 0xffff };
+	pixman_box32_t all = { 0, 0, w, h };
+	pixman_image_fill_boxes(PIXMAN_OP_SRC, buf->image, &bg, 1, &all);
+	char text[420];
+	snprintf(text, sizeof(text), "[%s]", view->app->label);
+	text_draw(buf->image, text, (int)(10 * scale), 0, h, w, scale, &fg);
+
+	struct pwl_label *label = calloc(1, sizeof(*label));
+	struct wlr_scene_buffer *node = label ? wlr_scene_buffer_create(
+		&view->server->layers[PWL_LAYER_OVERLAY]->node, buf->base) : NULL;
+	wlr_buffer_drop(buf->base);
+	if (!node) {
+		free(label);
+		return;
+	}
+	wlr_scene_buffer_set_dest_size(node, LABEL_WIDTH, LABEL_HEIGHT);
+	wlr_scene_node_set_position(&node->node,
+		output->box.x + (output->box.width - LABEL_WIDTH) / 2, output->box.y);
+	label->node = node;
+	label->timer = wl_event_loop_add_timer(view->server->loop,
+		handle_timeout, view);
+	if (!label->timer) {
+		wlr_scene_node_destroy(&node->node);
+		free(label);
+		return;
+	}
+	wl_event_source_timer_update(label->timer, LABEL_SHOW_MS);
+	view->label = label;
+}
