@@ -10,7 +10,6 @@
 #include <unistd.h>
 #include <wlr/util/log.h>
 
-#include "apps/launch.h"
 #include "desktop/server.h"
 #include "discovery.h"
 #include "engine.h"
@@ -31,6 +30,7 @@ enum link_state {
 
 struct pwl_containers {
 	struct pwl_server *server;
+	struct containers_listener listener; // the launches'; zeroed: none
 	struct engine *engine; // NULL until found
 	struct engine_watch *watch;
 	enum link_state state;
@@ -156,7 +156,9 @@ static void handle_listing(void *data, const struct engine_response *res) {
 	if (c->exiting) {
 		sweep(c, infos, ours);
 	} else {
-		launches_reconcile(c->server, infos, ours);
+		if (c->listener.reconcile) {
+			c->listener.reconcile(c->listener.data, infos, ours);
+		}
 	}
 	free(infos);
 }
@@ -183,7 +185,9 @@ static void handle_idle_events(void *data) {
 	memcpy(events, c->queued, n * sizeof(events[0]));
 	c->nqueued = 0;
 	for (int i = 0; i < n; i++) {
-		launches_handle_event(c->server, &events[i]);
+		if (c->listener.event) {
+			c->listener.event(c->listener.data, &events[i]);
+		}
 	}
 	if (c->relist) {
 		c->relist = false;
@@ -220,7 +224,9 @@ static void handle_watch_state(void *data, enum engine_watch_state state,
 		c->state = LINK_CONNECTED;
 		// Events in between are lost: ask what still runs.
 		list_containers(c);
-		launches_engine_ready(c->server);
+		if (c->listener.ready) {
+			c->listener.ready(c->listener.data);
+		}
 	}
 	broadcast_state(c);
 }
@@ -264,7 +270,9 @@ static void handle_discovered(void *data, struct engine *engine,
 	c->watch = engine_watch_events(engine, c->server->loop, &listener);
 	list_containers(c);
 	broadcast_state(c);
-	launches_engine_ready(c->server);
+	if (c->listener.ready) {
+		c->listener.ready(c->listener.data);
+	}
 }
 
 static void discover(struct pwl_containers *c) {
@@ -313,7 +321,9 @@ void containers_destroy(struct pwl_containers *c) {
 		wl_event_source_remove(c->idle);
 		c->idle = NULL;
 	}
-	launches_stop_all(server);
+	if (c->listener.stop_all) {
+		c->listener.stop_all(c->listener.data);
+	}
 	if (c->engine) {
 		// Apps get the stop timeout to save their work, the engine a few
 		// seconds more to answer; then we go regardless.
@@ -335,7 +345,9 @@ void containers_destroy(struct pwl_containers *c) {
 				"the next session removes what is left");
 		}
 	}
-	launches_finish(server);
+	if (c->listener.finish) {
+		c->listener.finish(c->listener.data);
+	}
 	engine_discover_cancel(c->discovery);
 	wl_event_source_remove(c->retry);
 	if (c->engine) {
@@ -358,6 +370,13 @@ const char *containers_error(struct pwl_containers *c) {
 
 const char *containers_session(struct pwl_containers *c) {
 	return c->session;
+}
+
+void containers_set_listener(struct pwl_containers *c,
+		const struct containers_listener *listener) {
+	if (c) {
+		c->listener = *listener;
+	}
 }
 
 struct json_object *containers_json(struct pwl_containers *c) {

@@ -6,13 +6,32 @@
  * watched, containers of earlier sessions that are gone removed, and every
  * app container of this session stopped, in bounded time, at exit. */
 #include <stdbool.h>
+#include <stddef.h>
 
 struct pwl_server;
 struct pwl_containers;
 struct engine;
 struct json_object;
 
+struct engine_event;
+struct engine_container_info;
+
+/* What the engine link tells the app launches (apps/launch.c registers
+ * it): the link knows nothing of launches. */
+struct containers_listener {
+	void (*ready)(void *data); // an engine is there (again)
+	void (*event)(void *data, const struct engine_event *event);
+	/* After the engine came back: this session's containers. */
+	void (*reconcile)(void *data, const struct engine_container_info *ours,
+		size_t len);
+	void (*stop_all)(void *data); // the session ends: stop every app
+	void (*finish)(void *data); // ... and let go of them
+	void *data;
+};
+
 struct pwl_containers *containers_create(struct pwl_server *server);
+void containers_set_listener(struct pwl_containers *containers,
+	const struct containers_listener *listener);
 /** Stops this session's app containers (bounded by the stop timeout plus a
  * few seconds), then lets go of the engine. */
 void containers_destroy(struct pwl_containers *containers); // accepts NULL

@@ -46,7 +46,7 @@ static void now(struct timespec *ts) {
 	clock_gettime(CLOCK_MONOTONIC, ts);
 }
 
-const char *launch_state_name(enum pwl_launch_state state) {
+static const char *launch_state_name(enum pwl_launch_state state) {
 	switch (state) {
 	case PWL_LAUNCH_WAITING:
 		return "waiting-for-engine";
@@ -709,7 +709,8 @@ struct pwl_launch *launch_find(struct pwl_server *server, const char *what) {
 	return best;
 }
 
-void launches_engine_ready(struct pwl_server *server) {
+static void engine_ready(void *data) {
+	struct pwl_server *server = data;
 	struct pwl_launch *launch, *tmp;
 	wl_list_for_each_safe(launch, tmp, &server->launches, link) {
 		if (launch->state == PWL_LAUNCH_WAITING) {
@@ -718,8 +719,8 @@ void launches_engine_ready(struct pwl_server *server) {
 	}
 }
 
-void launches_handle_event(struct pwl_server *server,
-		const struct engine_event *event) {
+static void engine_event(void *data, const struct engine_event *event) {
+	struct pwl_server *server = data;
 	if (event->kind != ENGINE_EVENT_DIE && event->kind != ENGINE_EVENT_DESTROY) {
 		return;
 	}
@@ -782,8 +783,9 @@ static void remove_stale_containers(struct pwl_server *server,
 	}
 }
 
-void launches_reconcile(struct pwl_server *server,
+static void engine_reconcile(void *data,
 		const struct engine_container_info *running, size_t len) {
+	struct pwl_server *server = data;
 	remove_stale_containers(server, running, len);
 	struct pwl_launch *launch, *tmp;
 	wl_list_for_each_safe(launch, tmp, &server->launches, link) {
@@ -887,7 +889,10 @@ static void handle_view_unmapped(struct wl_listener *listener, void *data) {
 	changed(launch);
 }
 
-void launches_store_removed(struct pwl_server *server, const char *store) {
+static void handle_store_removed(struct wl_listener *listener, void *data) {
+	struct pwl_server *server = wl_container_of(listener, server,
+		launch_store_removed);
+	const char *store = data;
 	struct pwl_launch *launch, *tmp;
 	wl_list_for_each_safe(launch, tmp, &server->launches, link) {
 		if (launch_active(launch) && !strcmp(launch->store, store)) {
@@ -900,14 +905,31 @@ void launches_store_removed(struct pwl_server *server, const char *store) {
 	}
 }
 
-void launches_stop_all(struct pwl_server *server) {
+static void stop_all(void *data) {
+	struct pwl_server *server = data;
 	struct pwl_launch *launch, *tmp;
 	wl_list_for_each_safe(launch, tmp, &server->launches, link) {
 		launch_stop(launch);
 	}
 }
 
+static void finish_all(void *data) {
+	launches_finish(data);
+}
+
 bool launches_init(struct pwl_server *server) {
+	struct containers_listener engine = {
+		.ready = engine_ready,
+		.event = engine_event,
+		.reconcile = engine_reconcile,
+		.stop_all = stop_all,
+		.finish = finish_all,
+		.data = server,
+	};
+	containers_set_listener(server->containers, &engine);
+	server->launch_store_removed.notify = handle_store_removed;
+	wl_signal_add(&server->events.store_removed,
+		&server->launch_store_removed);
 	server->launch_view_mapped.notify = handle_view_mapped;
 	wl_signal_add(&server->events.view_mapped, &server->launch_view_mapped);
 	server->launch_view_unmapped.notify = handle_view_unmapped;
@@ -922,6 +944,8 @@ void launches_finish(struct pwl_server *server) {
 		launch_free(launch);
 	}
 	// Called by the engine link and by the session: remove-then-init.
+	wl_list_remove(&server->launch_store_removed.link);
+	wl_list_init(&server->launch_store_removed.link);
 	wl_list_remove(&server->launch_view_mapped.link);
 	wl_list_init(&server->launch_view_mapped.link);
 	wl_list_remove(&server->launch_view_unmapped.link);

@@ -13,8 +13,6 @@
 struct pwl_server;
 struct pwl_app;
 struct json_object;
-struct engine_event;
-struct engine_container_info;
 
 enum pwl_launch_state {
 	PWL_LAUNCH_WAITING, // for the engine
@@ -83,21 +81,11 @@ void launch_stop(struct pwl_launch *launch);
  * "id@key", as its display name, or by its plain id. */
 struct pwl_launch *launch_find(struct pwl_server *server, const char *what);
 struct json_object *launch_json(struct pwl_launch *launch);
-const char *launch_state_name(enum pwl_launch_state state);
+
 bool launch_active(const struct pwl_launch *launch);
 
-/* Hooks for the rest of the compositor. */
-void launches_engine_ready(struct pwl_server *server);
-void launches_handle_event(struct pwl_server *server,
-	const struct engine_event *event);
-/** After the engine came back, with the containers of this session: what
- * is not running has ended; what no launch holds is removed. */
-void launches_reconcile(struct pwl_server *server,
-	const struct engine_container_info *running, size_t len);
-void launches_store_removed(struct pwl_server *server, const char *store);
-/** Asks every app container to stop (at exit). */
-void launches_stop_all(struct pwl_server *server);
-/** Follows the desktop's views (first window, last window closed). */
+/** Follows the desktop's views (first window, last window closed), the
+ * stores (a store pulled out stops its apps) and the engine link. */
 bool launches_init(struct pwl_server *server);
 /** Frees every launch and stops following; may be called twice. */
 void launches_finish(struct pwl_server *server);

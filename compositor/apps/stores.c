@@ -7,7 +7,6 @@
 #include <unistd.h>
 #include <wlr/util/log.h>
 
-#include "apps/launch.h"
 #include "desktop/server.h"
 #include "store.h"
 #include "store_watch.h"
@@ -42,9 +41,8 @@ static void handle_removed(void *data, const char *path) {
 			free(stores->mounted[i]);
 			stores->mounted[i] = stores->mounted[--stores->nmounted];
 			wlr_log(WLR_INFO, "Pocket store removed: %s", path);
-			// Its apps' data is on that disk: stop them before they
-			// write to a store that is gone.
-			launches_store_removed(stores->server, path);
+			// Its apps' data is on that disk: the launches stop them
+			// before they write to a store that is gone.
 			wl_signal_emit(&stores->server->events.store_removed,
 				(void *)path);
 			return;

@@ -51,7 +51,7 @@ static const char *const clipboard_globals[] = {
 	"zwp_primary_selection_device_manager_v1",
 };
 
-bool app_global_hidden(const struct pwl_app *app, const char *interface) {
+static bool app_global_hidden(const struct pwl_app *app, const char *interface) {
 	if (!app) {
 		return false;
 	}
@@ -89,7 +89,7 @@ static bool global_filter(const struct wl_client *client,
 	return !app_global_hidden(app, wl_global_get_interface(global)->name);
 }
 
-void app_color_for_name(const char *name, float color[4]) {
+static void app_color_for_name(const char *name, float color[4]) {
 	// FNV-1a: the same name gives the same colour on every machine.
 	uint32_t hash = 2166136261u;
 	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
@@ -123,7 +123,7 @@ static void app_client_handle_destroy(struct wl_listener *listener,
 	free(ac);
 }
 
-struct pwl_app_client *app_client_from_client(struct wl_client *client) {
+static struct pwl_app_client *app_client_from_client(struct wl_client *client) {
 	if (!client) {
 		return NULL;
 	}

@@ -72,7 +72,7 @@ void app_destroy(struct pwl_app *app); // accepts NULL
 struct pwl_app *app_find(struct pwl_clients *clients, const char *instance);
 /** The app a client connected through, or NULL for host clients. */
 struct pwl_app *app_from_client(struct wl_client *client);
-struct pwl_app_client *app_client_from_client(struct wl_client *client);
+
 /** Ends instances whose process `pid` exited. */
 /** The instance ends with process `pid` (pocketctl run). */
 bool app_watch_process(struct pwl_app *app, pid_t pid);
@@ -82,14 +82,10 @@ bool app_watch_process(struct pwl_app *app, pid_t pid);
 bool apps_init(struct pwl_clients *clients);
 void apps_finish(struct pwl_clients *clients);
 
-/** The label colour of an app name: stable across runs, distinct hues. */
-void app_color_for_name(const char *name, float color[4]);
 /** An app of a plugged-in store: its label names the store and its colour
  * comes from `color_seed` (the store's key and the id), never from the
  * user's [app NAME] colour, which is for the user's own stores. */
 void app_set_store(struct pwl_app *app, const char *store_name,
 	const char *color_seed);
-/** True if a global of this interface is hidden from `app`. */
-bool app_global_hidden(const struct pwl_app *app, const char *interface);
 
 #endif

@@ -44,7 +44,7 @@ struct ipc_client {
 	bool subscribed; // gets events (ipc_broadcast) besides replies
 };
 
-struct json_object *ipc_handle_request(struct pwl_server *server,
+static struct json_object *ipc_handle_request(struct pwl_server *server,
 		const char *line) {
 	enum json_tokener_error err;
 	struct json_object *request = json_tokener_parse_verbose(line, &err);
@@ -138,7 +138,7 @@ static bool is_subscribe(const char *line) {
 	return yes;
 }
 
-void ipc_broadcast(struct pwl_ipc *ipc, struct json_object *event) {
+static void ipc_broadcast(struct pwl_ipc *ipc, struct json_object *event) {
 	if (!ipc) {
 		return;
 	}

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "args.h"
 #include "store.h"
 #include "store_fs.h"
 
@@ -29,24 +30,6 @@ static int run(char *const argv[]) {
 		return -1;
 	}
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-static const char *option(int argc, char *argv[], const char *name) {
-	for (int i = 1; i + 1 < argc; i++) {
-		if (!strcmp(argv[i], name)) {
-			return argv[i + 1];
-		}
-	}
-	return NULL;
-}
-
-static bool has_flag(int argc, char *argv[], const char *name) {
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], name)) {
-			return true;
-		}
-	}
-	return false;
 }
 
 /* The app's data directory, resolved beneath the store without links
@@ -196,7 +179,7 @@ static int data_import(struct data_dir *d, const char *file) {
 int data_command(int argc, char *argv[]) {
 	const char *op = argc > 1 ? argv[1] : NULL;
 	const char *id = argc > 2 ? argv[2] : NULL;
-	const char *store_path = option(argc, argv, "--store");
+	const char *store_path = arg_option(argc, argv, "--store");
 	if (!op || !id || !store_path || !store_valid_id(id)) {
 		fprintf(stderr, "pocketctl data: usage: data rm APP --store DIR "
 			"--yes | data export APP FILE.tar --store DIR | data import APP "
@@ -225,7 +208,7 @@ int data_command(int argc, char *argv[]) {
 	int status = 1;
 	if (open_data(&d, op, !strcmp(op, "import"))) {
 		if (rm) {
-			status = data_rm(&d, has_flag(argc, argv, "--yes"));
+			status = data_rm(&d, arg_flag(argc, argv, "--yes"));
 		} else if (!strcmp(op, "export")) {
 			status = data_export(&d, file);
 		} else {

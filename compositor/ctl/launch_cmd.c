@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <wayland-server-core.h>
 
+#include "args.h"
 #include "discovery.h"
 #include "engine.h"
 #include "engine_json.h"
@@ -19,41 +20,7 @@
 #include "store.h"
 #include "utf8.h"
 
-static bool has_arg(int argc, char *argv[], const char *arg) {
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], arg)) {
-			return true;
-		}
-	}
-	return false;
-}
-
-static const char *option(int argc, char *argv[], const char *name) {
-	for (int i = 1; i + 1 < argc; i++) {
-		if (!strcmp(argv[i], name)) {
-			return argv[i + 1];
-		}
-	}
-	return NULL;
-}
-
 /* The first argument that is neither an option nor an option's value. */
-static const char *positional(int argc, char *argv[], const char *const *
-		with_value) {
-	for (int i = 1; i < argc; i++) {
-		bool takes = false;
-		for (size_t k = 0; with_value && with_value[k]; k++) {
-			takes |= !strcmp(argv[i], with_value[k]);
-		}
-		if (takes) {
-			i++;
-		} else if (argv[i][0] != '-') {
-			return argv[i];
-		}
-	}
-	return NULL;
-}
-
 static struct json_object *request_for(const char *command, const char *app) {
 	struct json_object *req = json_object_new_object();
 	json_object_object_add(req, "command", json_object_new_string(command));
@@ -158,15 +125,15 @@ static bool same_launch(struct json_object *event, const char *app,
 	return true;
 }
 
-static int launch_command(int argc, char *argv[]) {
+int launch_command(int argc, char *argv[]) {
 	static const char *const with_value[] = { "--timeout", NULL };
-	const char *app = positional(argc, argv, with_value);
+	const char *app = arg_positional(argc, argv, with_value);
 	if (!app) {
 		fprintf(stderr, "pocketctl launch: usage: launch APP [--yes] "
 			"[--no-wait] [--timeout SECONDS]\n");
 		return 2;
 	}
-	const char *timeout_text = option(argc, argv, "--timeout");
+	const char *timeout_text = arg_option(argc, argv, "--timeout");
 	long timeout_s = 300;
 	if (timeout_text) {
 		char *end;
@@ -195,7 +162,7 @@ static int launch_command(int argc, char *argv[]) {
 	struct json_object *sub = request_for("subscribe", NULL);
 	struct json_object *req = request_for("launch", app);
 	json_object_object_add(req, "yes",
-		json_object_new_boolean(has_arg(argc, argv, "--yes")));
+		json_object_new_boolean(arg_flag(argc, argv, "--yes")));
 	bool sent = ipc_connection_send(conn, sub) &&
 		ipc_connection_send(conn, req);
 	json_object_put(sub);
@@ -206,7 +173,7 @@ static int launch_command(int argc, char *argv[]) {
 		return 1;
 	}
 	bool tty = isatty(STDERR_FILENO);
-	bool no_wait = has_arg(argc, argv, "--no-wait");
+	bool no_wait = arg_flag(argc, argv, "--no-wait");
 	int replies = 0, status = -1;
 	char *instance = NULL;
 	const char *inst = NULL;
@@ -259,8 +226,8 @@ static int launch_command(int argc, char *argv[]) {
 
 /* ---- stop, ps ---- */
 
-static int stop_command(int argc, char *argv[]) {
-	const char *app = positional(argc, argv, NULL);
+int stop_command(int argc, char *argv[]) {
+	const char *app = arg_positional(argc, argv, NULL);
 	if (!app) {
 		fprintf(stderr, "pocketctl stop: usage: stop APP|INSTANCE\n");
 		return 2;
@@ -285,16 +252,16 @@ static void format_uptime(int64_t s, char *out, size_t len) {
 	}
 }
 
-static int ps_command(int argc, char *argv[]) {
+int ps_command(int argc, char *argv[]) {
 	struct json_object *req = request_for("ps", NULL);
 	json_object_object_add(req, "all",
-		json_object_new_boolean(has_arg(argc, argv, "--all")));
+		json_object_new_boolean(arg_flag(argc, argv, "--all")));
 	struct json_object *reply = ask("ps", req);
 	if (!reply) {
 		return 1;
 	}
 	struct json_object *list = json_object_object_get(reply, "apps");
-	if (has_arg(argc, argv, "--json")) {
+	if (arg_flag(argc, argv, "--json")) {
 		printf("%s\n", json_object_to_json_string_ext(list,
 			JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED));
 	} else {
@@ -349,8 +316,8 @@ static void on_logs(void *data, const struct engine_response *res) {
 	}
 }
 
-static int logs_command(int argc, char *argv[]) {
-	const char *app = positional(argc, argv, NULL);
+int logs_command(int argc, char *argv[]) {
+	const char *app = arg_positional(argc, argv, NULL);
 	if (!app) {
 		fprintf(stderr, "pocketctl logs: usage: logs APP|INSTANCE\n");
 		return 2;
@@ -422,7 +389,7 @@ static int logs_command(int argc, char *argv[]) {
 /* The store holding the app: --store, else the session's stores. */
 static bool find_store(int argc, char *argv[], const char *app, char *out,
 		size_t out_len) {
-	const char *given = option(argc, argv, "--store");
+	const char *given = arg_option(argc, argv, "--store");
 	if (given) {
 		snprintf(out, out_len, "%s", given);
 		return true;
@@ -452,9 +419,9 @@ static bool find_store(int argc, char *argv[], const char *app, char *out,
 	return found;
 }
 
-static int info_command(int argc, char *argv[]) {
+int info_command(int argc, char *argv[]) {
 	static const char *const with_value[] = { "--store", NULL };
-	const char *app = positional(argc, argv, with_value);
+	const char *app = arg_positional(argc, argv, with_value);
 	if (!app || !store_valid_id(app)) {
 		fprintf(stderr, "pocketctl info: usage: info APP [--store DIR] "
 			"[--json]\n");
@@ -512,7 +479,7 @@ static int info_command(int argc, char *argv[]) {
 		json_object_object_add(obj, "effective", json_object_new_string(eff));
 		json_object_object_add(obj, "needs_consent",
 			json_object_new_string(consent));
-		if (has_arg(argc, argv, "--json")) {
+		if (arg_flag(argc, argv, "--json")) {
 			printf("%s\n", json_object_to_json_string_ext(obj,
 				JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED));
 		} else {
@@ -532,18 +499,4 @@ static int info_command(int argc, char *argv[]) {
 	free(store_name);
 	manifest_messages_finish(&ov_errors);
 	return status;
-}
-
-int launch_family_command(int argc, char *argv[]) {
-	const char *cmd = argv[0];
-	if (!strcmp(cmd, "launch")) {
-		return launch_command(argc, argv);
-	} else if (!strcmp(cmd, "stop")) {
-		return stop_command(argc, argv);
-	} else if (!strcmp(cmd, "ps")) {
-		return ps_command(argc, argv);
-	} else if (!strcmp(cmd, "logs")) {
-		return logs_command(argc, argv);
-	}
-	return info_command(argc, argv);
 }

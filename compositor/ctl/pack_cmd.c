@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <wayland-server-core.h>
 
+#include "args.h"
 #include "discovery.h"
 #include "engine.h"
 #include "engine_ops.h"
@@ -39,15 +40,6 @@ static void turn_until(struct wl_event_loop *loop, struct wait *w) {
 	while (!w->done) {
 		wl_event_loop_dispatch(loop, -1);
 	}
-}
-
-static const char *option(int argc, char *argv[], const char *name) {
-	for (int i = 1; i + 1 < argc; i++) {
-		if (!strcmp(argv[i], name)) {
-			return argv[i + 1];
-		}
-	}
-	return NULL;
 }
 
 static struct engine *connect_engine(struct wl_event_loop *loop,
@@ -127,10 +119,10 @@ static bool write_manifest(const char *store, const char *id,
 
 int pack_command(int argc, char *argv[]) {
 	const char *image = argc > 1 ? argv[1] : NULL;
-	const char *store_path = option(argc, argv, "--store");
-	const char *id = option(argc, argv, "--id");
-	const char *name = option(argc, argv, "--name");
-	const char *icon = option(argc, argv, "--icon");
+	const char *store_path = arg_option(argc, argv, "--store");
+	const char *id = arg_option(argc, argv, "--id");
+	const char *name = arg_option(argc, argv, "--name");
+	const char *icon = arg_option(argc, argv, "--icon");
 	if (!image || image[0] == '-' || !store_path || !id || !name) {
 		fprintf(stderr, "pocketctl pack: usage: pack IMAGE --store DIR --id "
 			"ID --name NAME [--icon PNG] [--command CMD] [--permissions "
@@ -160,7 +152,7 @@ int pack_command(int argc, char *argv[]) {
 	}
 
 	struct wl_event_loop *loop = wl_event_loop_create();
-	struct engine *engine = connect_engine(loop, option(argc, argv,
+	struct engine *engine = connect_engine(loop, arg_option(argc, argv,
 		"--engine"));
 	int status = 1;
 	char archive[4096], tmp[4200], error[512];
@@ -201,8 +193,8 @@ int pack_command(int argc, char *argv[]) {
 		} else if (icon && !copy_png(icon, icon_path, error, sizeof(error))) {
 			fprintf(stderr, "pocketctl pack: %s\n", error);
 		} else if (!write_manifest(store_path, id, name, image, sha,
-				icon != NULL, option(argc, argv, "--command"),
-				option(argc, argv, "--permissions"))) {
+				icon != NULL, arg_option(argc, argv, "--command"),
+				arg_option(argc, argv, "--permissions"))) {
 			fprintf(stderr, "pocketctl pack: cannot write %s\n", manifest);
 		} else {
 			mkdir(data_dir, 0755);
@@ -246,7 +238,7 @@ static const struct manifest *load_app(const char *cmd, const char *id,
 
 int purge_command(int argc, char *argv[]) {
 	const char *id = argc > 1 ? argv[1] : NULL;
-	const char *store_path = option(argc, argv, "--store");
+	const char *store_path = arg_option(argc, argv, "--store");
 	if (!id || id[0] == '-' || !store_path) {
 		fprintf(stderr, "pocketctl purge: usage: purge APP --store DIR "
 			"[--engine ADDRESS]\n");
@@ -259,7 +251,7 @@ int purge_command(int argc, char *argv[]) {
 		return 1;
 	}
 	struct wl_event_loop *loop = wl_event_loop_create();
-	struct engine *engine = connect_engine(loop, option(argc, argv,
+	struct engine *engine = connect_engine(loop, arg_option(argc, argv,
 		"--engine"));
 	int status = 1;
 	struct image_pin pin;
@@ -328,7 +320,7 @@ static void load_done(void *data, bool loaded, const char *image_id,
 
 int load_command(int argc, char *argv[]) {
 	const char *id = argc > 1 ? argv[1] : NULL;
-	const char *store_path = option(argc, argv, "--store");
+	const char *store_path = arg_option(argc, argv, "--store");
 	if (!id || id[0] == '-' || !store_path) {
 		fprintf(stderr, "pocketctl load: usage: load APP --store DIR "
 			"[--engine ADDRESS]\n");
@@ -338,7 +330,7 @@ int load_command(int argc, char *argv[]) {
 	const struct manifest *app = load_app("load", id, store_path, &store);
 	int status = 1;
 	struct wl_event_loop *loop = wl_event_loop_create();
-	struct engine *engine = app ? connect_engine(loop, option(argc, argv,
+	struct engine *engine = app ? connect_engine(loop, arg_option(argc, argv,
 		"--engine")) : NULL;
 	if (app && engine) {
 		struct loading l = { .last_percent = -1 };

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "args.h"
 #include "data_cmd.h"
 #include "engine_cmd.h"
 #include "ipc_client.h"
@@ -11,56 +12,6 @@
 #include "store_cmd.h"
 
 #define TIMEOUT_MS 5000
-
-static void usage(FILE *f) {
-	fprintf(f,
-		"Usage: pocketctl [--socket PATH] COMMAND [ARGS]\n"
-		"\n"
-		"  windows [--json]       list windows (id, app, title, geometry...)\n"
-		"  outputs [--json]       list outputs\n"
-		"  focus ID               focus and raise a window\n"
-		"  close ID               ask a window to close\n"
-		"  maximize ID [on|off]   toggle or set maximized\n"
-		"  fullscreen ID [on|off] toggle or set fullscreen\n"
-		"  spawn -- CMD [ARGS]    start a program in the session\n"
-		"  run --app NAME [--permissions LIST] -- CMD [ARGS]\n"
-		"                         run a program as an app client, on a\n"
-		"                         socket of its own (no container)\n"
-		"  instances [--json]     list app instances (sockets, clients)\n"
-		"  apps --store DIR [--json]  list the apps of stores\n"
-		"  store init DIR [--name NAME] | store check DIR\n"
-		"  pack IMAGE --store DIR --id ID --name NAME [--icon PNG]\n"
-		"       [--command CMD] [--permissions LIST]\n"
-		"  purge APP --store DIR  remove the app's image (never its data)\n"
-		"  load APP --store DIR   load the app's image (checksum checked)\n"
-		"  data rm APP --store DIR --yes | data export|import APP FILE.tar\n"
-		"       --store DIR       the app's user data\n"
-		"  launch APP [--yes] [--no-wait] [--timeout S]\n"
-		"                         run a store app in its container; waits\n"
-		"                         for its window (--yes: allow what it asks)\n"
-		"  stop APP|INSTANCE      stop a store app\n"
-		"  ps [--all] [--json]    store apps of the session and their state\n"
-		"  logs APP|INSTANCE      what the app's container printed\n"
-		"  info APP [--store DIR] [--json]\n"
-		"                         the app's permissions: asked, your\n"
-		"                         override, effective\n"
-		"  menu                   open or close the panel's launcher\n"
-		"  quit                   end the session\n"
-		"  version                show the compositor's version\n"
-		"  raw JSON               send a request as it is, print the reply\n"
-		"  engine [--engine ADDRESS] [--start]\n"
-		"                         find the container engine (--start: run a\n"
-		"                         private podman service if none answers)\n");
-}
-
-static bool has_flag(int argc, char *argv[], const char *flag) {
-	for (int i = 0; i < argc; i++) {
-		if (!strcmp(argv[i], flag)) {
-			return true;
-		}
-	}
-	return false;
-}
 
 static const char *str_field(struct json_object *obj, const char *key) {
 	const char *value = json_str(obj, key);
@@ -131,102 +82,227 @@ static void print_outputs(struct json_object *reply) {
 	}
 }
 
-/* Turns the command line into a request; NULL on a usage error. */
-static struct json_object *build_request(int argc, char *argv[]) {
-	const char *cmd = argv[0];
+/* ---- requests to the session ---- */
+
+static struct json_object *named(const char *cmd) {
 	struct json_object *req = json_object_new_object();
-	if (!strcmp(cmd, "windows") || !strcmp(cmd, "outputs") ||
-			!strcmp(cmd, "instances") ||
-			!strcmp(cmd, "quit") || !strcmp(cmd, "version") ||
-			!strcmp(cmd, "menu") ||
-			!strcmp(cmd, "seat")) {
-		json_object_object_add(req, "command", json_object_new_string(cmd));
-		return req;
+	json_object_object_add(req, "command", json_object_new_string(cmd));
+	return req;
+}
+
+static struct json_object *request_plain(int argc, char *argv[]) {
+	(void)argc;
+	return named(argv[0]);
+}
+
+static struct json_object *request_window(int argc, char *argv[]) {
+	const char *cmd = argv[0];
+	char *end;
+	long id = argc > 1 ? strtol(argv[1], &end, 10) : 0;
+	if (argc < 2 || *end != '\0' || id <= 0) {
+		fprintf(stderr, "pocketctl %s: needs a window id (see "
+			"'pocketctl windows')\n", cmd);
+		return NULL;
 	}
-	if (!strcmp(cmd, "focus") || !strcmp(cmd, "close") ||
-			!strcmp(cmd, "maximize") || !strcmp(cmd, "fullscreen")) {
-		char *end;
-		long id = argc > 1 ? strtol(argv[1], &end, 10) : 0;
-		if (argc < 2 || *end != '\0' || id <= 0) {
-			fprintf(stderr, "pocketctl %s: needs a window id (see "
-				"'pocketctl windows')\n", cmd);
-			json_object_put(req);
-			return NULL;
-		}
-		json_object_object_add(req, "command", json_object_new_string(cmd));
-		json_object_object_add(req, "id", json_object_new_int64(id));
-		if (argc > 2) {
-			bool on = !strcmp(argv[2], "on") || !strcmp(argv[2], "true");
-			json_object_object_add(req, "enable",
-				json_object_new_boolean(on));
-		}
-		return req;
+	struct json_object *req = named(cmd);
+	json_object_object_add(req, "id", json_object_new_int64(id));
+	if (argc > 2) {
+		bool on = !strcmp(argv[2], "on") || !strcmp(argv[2], "true");
+		json_object_object_add(req, "enable", json_object_new_boolean(on));
 	}
-	if (!strcmp(cmd, "spawn")) {
-		int first = 1;
-		if (first < argc && !strcmp(argv[first], "--")) {
-			first++;
-		}
-		if (first >= argc) {
-			fprintf(stderr, "pocketctl spawn: needs a command\n");
-			json_object_put(req);
-			return NULL;
-		}
-		struct json_object *args = json_object_new_array();
-		for (int i = first; i < argc; i++) {
-			json_object_array_add(args, json_object_new_string(argv[i]));
-		}
-		json_object_object_add(req, "command", json_object_new_string(cmd));
-		json_object_object_add(req, "argv", args);
-		return req;
+	return req;
+}
+
+static struct json_object *argv_array(int argc, char *argv[], int first) {
+	struct json_object *args = json_object_new_array();
+	for (int i = first; i < argc; i++) {
+		json_object_array_add(args, json_object_new_string(argv[i]));
 	}
-	if (!strcmp(cmd, "run")) {
-		const char *app = NULL, *perms = NULL;
-		int i = 1;
-		for (; i + 1 < argc && strcmp(argv[i], "--"); i += 2) {
-			if (!strcmp(argv[i], "--app")) {
-				app = argv[i + 1];
-			} else if (!strcmp(argv[i], "--permissions")) {
-				perms = argv[i + 1];
-			} else {
-				break;
-			}
-		}
-		if (i < argc && !strcmp(argv[i], "--")) {
-			i++;
-		}
-		if (!app || i >= argc) {
-			fprintf(stderr, "pocketctl run: usage: run --app NAME "
-				"[--permissions LIST] -- CMD [ARGS]\n");
-			json_object_put(req);
-			return NULL;
-		}
-		struct json_object *args = json_object_new_array();
-		for (; i < argc; i++) {
-			json_object_array_add(args, json_object_new_string(argv[i]));
-		}
-		json_object_object_add(req, "command", json_object_new_string(cmd));
-		json_object_object_add(req, "app", json_object_new_string(app));
-		if (perms) {
-			json_object_object_add(req, "permissions",
-				json_object_new_string(perms));
-		}
-		json_object_object_add(req, "argv", args);
-		return req;
+	return args;
+}
+
+static struct json_object *request_spawn(int argc, char *argv[]) {
+	int first = 1;
+	if (first < argc && !strcmp(argv[first], "--")) {
+		first++;
 	}
-	if (!strcmp(cmd, "raw") && argc > 1) {
-		json_object_put(req);
-		enum json_tokener_error err;
-		req = json_tokener_parse_verbose(argv[1], &err);
-		if (!req) {
-			fprintf(stderr, "pocketctl raw: not JSON: %s\n",
-				json_tokener_error_desc(err));
-		}
-		return req;
+	if (first >= argc) {
+		fprintf(stderr, "pocketctl spawn: needs a command\n");
+		return NULL;
 	}
-	json_object_put(req);
-	fprintf(stderr, "pocketctl: unknown command '%s'\n", cmd);
-	usage(stderr);
+	struct json_object *req = named(argv[0]);
+	json_object_object_add(req, "argv", argv_array(argc, argv, first));
+	return req;
+}
+
+static struct json_object *request_run(int argc, char *argv[]) {
+	const char *app = NULL, *perms = NULL;
+	int i = 1;
+	for (; i + 1 < argc && strcmp(argv[i], "--"); i += 2) {
+		if (!strcmp(argv[i], "--app")) {
+			app = argv[i + 1];
+		} else if (!strcmp(argv[i], "--permissions")) {
+			perms = argv[i + 1];
+		} else {
+			break;
+		}
+	}
+	if (i < argc && !strcmp(argv[i], "--")) {
+		i++;
+	}
+	if (!app || i >= argc) {
+		fprintf(stderr, "pocketctl run: usage: run --app NAME "
+			"[--permissions LIST] -- CMD [ARGS]\n");
+		return NULL;
+	}
+	struct json_object *req = named(argv[0]);
+	json_object_object_add(req, "app", json_object_new_string(app));
+	if (perms) {
+		json_object_object_add(req, "permissions",
+			json_object_new_string(perms));
+	}
+	json_object_object_add(req, "argv", argv_array(argc, argv, i));
+	return req;
+}
+
+static struct json_object *request_raw(int argc, char *argv[]) {
+	if (argc < 2) {
+		fprintf(stderr, "pocketctl raw: needs a JSON request\n");
+		return NULL;
+	}
+	enum json_tokener_error err;
+	struct json_object *req = json_tokener_parse_verbose(argv[1], &err);
+	if (!req) {
+		fprintf(stderr, "pocketctl raw: not JSON: %s\n",
+			json_tokener_error_desc(err));
+	}
+	return req;
+}
+
+/* ---- printing replies ---- */
+
+static void print_version(struct json_object *reply) {
+	printf("pocketwl %s\n", str_field(reply, "version"));
+}
+
+static void print_pid(struct json_object *reply) {
+	printf("%d\n", int_field(reply, "pid"));
+}
+
+static void print_run(struct json_object *reply) {
+	struct json_object *inst = NULL;
+	json_object_object_get_ex(reply, "instance", &inst);
+	printf("%s pid %d socket %s\n", str_field(inst, "instance"),
+		int_field(inst, "pid"), str_field(inst, "socket"));
+}
+
+static void print_instances(struct json_object *reply) {
+	struct json_object *list = NULL;
+	json_object_object_get_ex(reply, "apps", &list);
+	printf("%-24s %-8s %-8s %s\n", "INSTANCE", "PID", "CLIENTS", "SOCKET");
+	for (size_t k = 0; k < json_object_array_length(list); k++) {
+		struct json_object *a = json_object_array_get_idx(list, k);
+		printf("%-24s %-8d %-8d %s\n", str_field(a, "instance"),
+			int_field(a, "pid"), int_field(a, "clients"),
+			str_field(a, "socket"));
+	}
+}
+
+static void print_json(struct json_object *reply) {
+	printf("%s\n", json_object_to_json_string_ext(reply,
+		JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED));
+}
+
+/* ---- the commands ---- */
+
+/* A command either runs on its own (the store, the engine, store apps) or
+ * is one request to the session, whose reply it prints (JSON with
+ * --json). One row each: the table is the dispatch and the usage. */
+struct command {
+	const char *name;
+	const char *usage; // after "  "; lines after the first indented
+	int (*run)(int argc, char *argv[]); // may be NULL
+	struct json_object *(*request)(int argc, char *argv[]); // may be NULL
+	void (*print)(struct json_object *reply); // may be NULL: prints nothing
+};
+
+static const struct command commands[] = {
+	{ "windows", "windows [--json]       list windows (id, app, title, "
+		"geometry...)", NULL, request_plain, print_windows },
+	{ "outputs", "outputs [--json]       list outputs", NULL, request_plain,
+		print_outputs },
+	{ "focus", "focus ID               focus and raise a window", NULL,
+		request_window, NULL },
+	{ "close", "close ID               ask a window to close", NULL,
+		request_window, NULL },
+	{ "maximize", "maximize ID [on|off]   toggle or set maximized", NULL,
+		request_window, NULL },
+	{ "fullscreen", "fullscreen ID [on|off] toggle or set fullscreen", NULL,
+		request_window, NULL },
+	{ "spawn", "spawn -- CMD [ARGS]    start a program in the session", NULL,
+		request_spawn, print_pid },
+	{ "run", "run --app NAME [--permissions LIST] -- CMD [ARGS]\n"
+		"                         run a program as an app client, on a\n"
+		"                         socket of its own (no container)", NULL,
+		request_run, print_run },
+	{ "instances", "instances [--json]     list app instances (sockets, "
+		"clients)", NULL, request_plain, print_instances },
+	{ "apps", "apps [--store DIR...] [--json]\n"
+		"                         list the apps of stores", apps_command },
+	{ "store", "store init DIR [--name NAME] | store check DIR",
+		store_command },
+	{ "pack", "pack IMAGE --store DIR --id ID --name NAME [--icon PNG]\n"
+		"       [--command CMD] [--permissions LIST]", pack_command },
+	{ "purge", "purge APP --store DIR  remove the app's pinned image (never "
+		"its data)", purge_command },
+	{ "load", "load APP --store DIR   load the app's image (checksum "
+		"checked)", load_command },
+	{ "data", "data rm APP --store DIR --yes | data export|import APP "
+		"FILE.tar\n       --store DIR       the app's user data",
+		data_command },
+	{ "launch", "launch APP [--yes] [--no-wait] [--timeout S]\n"
+		"                         run a store app in its container; waits\n"
+		"                         for its window (--yes: allow what it "
+		"asks)", launch_command },
+	{ "stop", "stop APP|INSTANCE      stop a store app", stop_command },
+	{ "ps", "ps [--all] [--json]    store apps of the session and their "
+		"state", ps_command },
+	{ "logs", "logs APP|INSTANCE      what the app's container printed",
+		logs_command },
+	{ "info", "info APP [--store DIR] [--json]\n"
+		"                         the app's permissions: asked, your\n"
+		"                         override, effective; its store's key",
+		info_command },
+	{ "menu", "menu                   open or close the panel's launcher",
+		NULL, request_plain, NULL },
+	{ "quit", "quit                   end the session", NULL, request_plain,
+		NULL },
+	{ "version", "version                show the compositor's version",
+		NULL, request_plain, print_version },
+	{ "seat", NULL, NULL, request_plain, print_json },
+	{ "raw", "raw JSON               send a request as it is, print the "
+		"reply", NULL, request_raw, print_json },
+	{ "engine", "engine [--engine ADDRESS] [--start]\n"
+		"                         find the container engine (--start: run "
+		"a\n                         private podman service if none "
+		"answers)", engine_command },
+};
+
+static void usage(FILE *f) {
+	fprintf(f, "Usage: pocketctl [--socket PATH] COMMAND [ARGS]\n\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (commands[i].usage) {
+			fprintf(f, "  %s\n", commands[i].usage);
+		}
+	}
+}
+
+static const struct command *find_command(const char *name) {
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (!strcmp(commands[i].name, name)) {
+			return &commands[i];
+		}
+	}
 	return NULL;
 }
 
@@ -241,34 +317,16 @@ int main(int argc, char *argv[]) {
 		usage(i >= argc ? stderr : stdout);
 		return i >= argc ? 2 : 0;
 	}
-	// Engine commands talk to the engine, not to the session.
-	if (!strcmp(argv[i], "engine")) {
-		return engine_command(argc - i, argv + i);
+	const struct command *command = find_command(argv[i]);
+	if (!command) {
+		fprintf(stderr, "pocketctl: unknown command '%s'\n", argv[i]);
+		usage(stderr);
+		return 2;
 	}
-	if (!strcmp(argv[i], "store")) {
-		return store_command(argc - i, argv + i);
+	if (command->run) {
+		return command->run(argc - i, argv + i);
 	}
-	if (!strcmp(argv[i], "apps")) {
-		return apps_command(argc - i, argv + i);
-	}
-	if (!strcmp(argv[i], "pack")) {
-		return pack_command(argc - i, argv + i);
-	}
-	if (!strcmp(argv[i], "purge")) {
-		return purge_command(argc - i, argv + i);
-	}
-	if (!strcmp(argv[i], "load")) {
-		return load_command(argc - i, argv + i);
-	}
-	if (!strcmp(argv[i], "data")) {
-		return data_command(argc - i, argv + i);
-	}
-	if (!strcmp(argv[i], "launch") || !strcmp(argv[i], "stop") ||
-			!strcmp(argv[i], "ps") || !strcmp(argv[i], "logs") ||
-			!strcmp(argv[i], "info")) {
-		return launch_family_command(argc - i, argv + i);
-	}
-	struct json_object *request = build_request(argc - i, argv + i);
+	struct json_object *request = command->request(argc - i, argv + i);
 	if (!request) {
 		return 2;
 	}
@@ -290,38 +348,13 @@ int main(int argc, char *argv[]) {
 	}
 
 	int status = 0;
-	const char *cmd = argv[i];
-	bool json = has_flag(argc - i, argv + i, "--json") || !strcmp(cmd, "raw");
 	if (!bool_field(reply, "ok")) {
 		fprintf(stderr, "pocketctl: %s\n", str_field(reply, "error"));
 		status = 1;
-	} else if (json) {
-		printf("%s\n", json_object_to_json_string_ext(reply,
-			JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED));
-	} else if (!strcmp(cmd, "windows")) {
-		print_windows(reply);
-	} else if (!strcmp(cmd, "outputs")) {
-		print_outputs(reply);
-	} else if (!strcmp(cmd, "version")) {
-		printf("pocketwl %s\n", str_field(reply, "version"));
-	} else if (!strcmp(cmd, "spawn")) {
-		printf("%d\n", int_field(reply, "pid"));
-	} else if (!strcmp(cmd, "run")) {
-		struct json_object *inst;
-		json_object_object_get_ex(reply, "instance", &inst);
-		printf("%s pid %d socket %s\n", str_field(inst, "instance"),
-			int_field(inst, "pid"), str_field(inst, "socket"));
-	} else if (!strcmp(cmd, "instances")) {
-		struct json_object *list;
-		json_object_object_get_ex(reply, "apps", &list);
-		printf("%-24s %-8s %-8s %s\n", "INSTANCE", "PID", "CLIENTS",
-			"SOCKET");
-		for (size_t k = 0; k < json_object_array_length(list); k++) {
-			struct json_object *a = json_object_array_get_idx(list, k);
-			printf("%-24s %-8d %-8d %s\n", str_field(a, "instance"),
-				int_field(a, "pid"), int_field(a, "clients"),
-				str_field(a, "socket"));
-		}
+	} else if (arg_flag(argc - i, argv + i, "--json")) {
+		print_json(reply);
+	} else if (command->print) {
+		command->print(reply);
 	}
 	json_object_put(reply);
 	return status;

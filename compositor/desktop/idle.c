@@ -31,7 +31,7 @@ struct pwl_inhibitor {
 /* An inhibitor keeps the screen awake only while its surface is shown: a
  * mapped window or subsurface with content, on an output. A hidden or
  * role-less surface (an app keeping the session awake unseen) does not. */
-bool idle_inhibitor_counts(struct wlr_surface *surface) {
+static bool idle_inhibitor_counts(struct wlr_surface *surface) {
 	if (!surface || !wlr_surface_has_buffer(surface) ||
 			wl_list_empty(&surface->current_outputs)) {
 		return false;

@@ -11,9 +11,7 @@ struct wlr_surface;
  * an inhibitor's surface is shown, the session does not go idle. */
 struct pwl_idle *idle_create(struct pwl_server *server);
 void idle_destroy(struct pwl_idle *idle);
-/** Whether an inhibitor on `surface` counts: a mapped window, subsurface
- * or layer surface with content, on an output. */
-bool idle_inhibitor_counts(struct wlr_surface *surface);
+
 /** Inhibitors alive, and those that count now. */
 int idle_inhibitors(struct pwl_idle *idle);
 int idle_counting_inhibitors(struct pwl_idle *idle);

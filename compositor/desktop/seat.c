@@ -24,6 +24,8 @@
 #include "util/config.h"
 #include "util/spawn.h"
 
+static void seat_focus_topmost(struct pwl_seat *seat);
+
 struct pwl_keyboard {
 	struct wl_list link; // pwl_seat.keyboards
 	struct pwl_seat *seat;
@@ -419,7 +421,7 @@ void seat_focus_layer(struct pwl_seat *seat,
 	keyboard_enter(seat, layer->surface);
 }
 
-void seat_focus_topmost(struct pwl_seat *seat) {
+static void seat_focus_topmost(struct pwl_seat *seat) {
 	struct wl_list *views = &seat->server->views;
 	struct pwl_view *top = NULL;
 	if (!wl_list_empty(views)) {

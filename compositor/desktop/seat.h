@@ -71,8 +71,7 @@ void seat_handle_new_virtual_pointer(struct wl_listener *listener, void *data);
  * surface holds the keyboard). `view` may be NULL to clear focus. */
 void seat_focus_view(struct pwl_seat *seat, struct pwl_view *view);
 void seat_focus_layer(struct pwl_seat *seat, struct wlr_layer_surface_v1 *layer);
-/** Gives the keyboard back to the topmost view after a layer surface let go. */
-void seat_focus_topmost(struct pwl_seat *seat);
+
 void seat_view_unmapped(struct pwl_seat *seat, struct pwl_view *view);
 void seat_view_resized(struct pwl_seat *seat, struct pwl_view *view);
 void seat_layer_unmapped(struct pwl_seat *seat,

@@ -218,6 +218,7 @@ bool server_init(struct pwl_server *server, struct pwl_config *config) {
 	wl_list_init(&server->clients.apps);
 	wl_list_init(&server->launch_view_mapped.link);
 	wl_list_init(&server->launch_view_unmapped.link);
+	wl_list_init(&server->launch_store_removed.link);
 	wl_list_init(&server->clients.app_new_surface.link);
 	wl_list_init(&server->clients.guard_new_surface.link);
 

@@ -113,6 +113,7 @@ struct pwl_server {
 	struct wl_listener layout_change;
 	/* Listeners the layers above keep on the server's events. */
 	struct wl_listener launch_view_mapped, launch_view_unmapped; // apps/
+	struct wl_listener launch_store_removed; // apps/
 };
 
 /** Creates the display, backend, renderer and every global. On failure

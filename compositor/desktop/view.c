@@ -24,7 +24,7 @@ const char *view_app_id(struct pwl_view *view) {
 	return app_id ? app_id : "";
 }
 
-const char *view_identity(struct pwl_view *view) {
+static const char *view_identity(struct pwl_view *view) {
 	return view->app ? view->app->name : view_app_id(view);
 }
 

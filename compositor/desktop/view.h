@@ -110,9 +110,6 @@ struct pwl_output *view_output(struct pwl_view *view);
 void view_get_frame_box(struct pwl_view *view, struct wlr_box *box);
 const char *view_title(struct pwl_view *view);
 const char *view_app_id(struct pwl_view *view);
-/** What the shell shows as the window's app: the app's name for app
- * clients, the client's app_id for host clients. */
-const char *view_identity(struct pwl_view *view);
 
 /** Re-places every view after the outputs or their usable areas changed:
  * maximized and fullscreen views take their output's new size, views left
