@@ -1253,8 +1253,9 @@ static void test_hostile_data_dirs(void **state) {
 		char *runtime_before = run_output("stat -c '%%a %%u' '%s'", runtime);
 		launch(h, "evil");
 		struct json_object *rec = wait_state(h, "evil", "failed");
-		const char *error = jstr(rec, "error");
-		printf("# refused: %s\n", error);
+		const char *error = rec ? jstr(rec, "error") : NULL;
+		assert_non_null(error);
+		printf("# refused: %s\n", error ? error : "-");
 		assert_non_null(strstr(error, "is a symbolic link"));
 		assert_non_null(strstr(error, i == 2 ? "/data:" : "/data/evil:"));
 		json_object_put(rec);
