@@ -86,13 +86,36 @@ static bool apply_version(struct engine *engine,
 	return false;
 }
 
+/* Which mode the engine runs in decides how apps run as the session's
+ * user (rootless engines map users differently). An engine that does not
+ * answer /info is taken as rootful, as before. */
+static void handle_discovery_info(void *data,
+		const struct engine_response *res) {
+	struct discovery *d = data;
+	bool rootless = false;
+	int cgroup = 0;
+	char error[512];
+	if (!res->error) {
+		engine_parse_info(res->body, res->body_len, &rootless, &cgroup, error,
+			sizeof(error));
+	}
+	engine_set_mode(d->engine, rootless, cgroup);
+	handle_connected(d, d->engine, NULL);
+}
+
 /* The discovery's own /version step, so that cancelling it frees all. */
 static void handle_discovery_version(void *data,
 		const struct engine_response *res) {
 	struct discovery *d = data;
 	char error[512];
-	handle_connected(d, apply_version(d->engine, res, error, sizeof(error)) ?
-		d->engine : NULL, error);
+	if (!apply_version(d->engine, res, error, sizeof(error))) {
+		handle_connected(d, NULL, error);
+		return;
+	}
+	if (!engine_request(d->engine, "GET", "/info", NULL,
+			handle_discovery_info, d)) {
+		handle_connected(d, NULL, "out of memory");
+	}
 }
 
 static void handle_connected(void *data, struct engine *engine,

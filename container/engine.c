@@ -51,6 +51,8 @@ struct engine {
 	char *cert_dir;
 	char *api_version; // may be NULL
 	bool podman; // Podman's compatible service, from /version
+	bool rootless; // from /info
+	int cgroup_version; // from /info; 0 unknown
 	long timeout_ms;
 	/* While check_done() runs callbacks, engine_destroy() only marks the
 	 * engine; check_done() frees it when the callbacks are over. */
@@ -544,6 +546,19 @@ void engine_set_podman(struct engine *engine, bool podman) {
 
 bool engine_is_podman(const struct engine *engine) {
 	return engine->podman;
+}
+
+void engine_set_mode(struct engine *engine, bool rootless, int cgroup) {
+	engine->rootless = rootless;
+	engine->cgroup_version = cgroup;
+}
+
+bool engine_is_rootless(const struct engine *engine) {
+	return engine->rootless;
+}
+
+int engine_cgroup_version(const struct engine *engine) {
+	return engine->cgroup_version;
 }
 
 const char *engine_api_version(const struct engine *engine) {

@@ -53,6 +53,11 @@ void engine_set_api_version(struct engine *engine, const char *version);
  * spelled differently there. Set by discovery. */
 void engine_set_podman(struct engine *engine, bool podman);
 bool engine_is_podman(const struct engine *engine);
+/** Whether the engine runs rootless (its /info says so), and its cgroup
+ * version (0: unknown). Set by discovery. */
+void engine_set_mode(struct engine *engine, bool rootless, int cgroup);
+bool engine_is_rootless(const struct engine *engine);
+int engine_cgroup_version(const struct engine *engine);
 
 /** A request with an optional JSON body. `path` is below the negotiated
  * version prefix unless it starts with "//" (then sent as is, minus one

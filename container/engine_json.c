@@ -318,3 +318,39 @@ char *engine_logs_text(const char *body, size_t len, size_t max) {
 	out[used] = '\0';
 	return out;
 }
+
+bool engine_parse_info(const char *body, size_t len, bool *rootless,
+		int *cgroup_version, char *error, size_t error_len) {
+	*rootless = false;
+	*cgroup_version = 0;
+	struct json_object *obj = parse(body, len, error, error_len);
+	if (!obj) {
+		return false;
+	}
+	if (!json_object_is_type(obj, json_type_object)) {
+		snprintf(error, error_len, "the engine's /info is not an object");
+		json_object_put(obj);
+		return false;
+	}
+	struct json_object *v;
+	if (json_object_object_get_ex(obj, "Rootless", &v) &&
+			json_object_is_type(v, json_type_boolean)) {
+		*rootless = json_object_get_boolean(v);
+	}
+	if (json_object_object_get_ex(obj, "SecurityOptions", &v) &&
+			json_object_is_type(v, json_type_array)) {
+		for (size_t i = 0; i < json_object_array_length(v); i++) {
+			const char *opt = json_object_get_string(
+				json_object_array_get_idx(v, i));
+			if (opt && strstr(opt, "name=rootless")) {
+				*rootless = true;
+			}
+		}
+	}
+	char cg[16];
+	if (get_string(obj, "CgroupVersion", cg, sizeof(cg))) {
+		*cgroup_version = atoi(cg);
+	}
+	json_object_put(obj);
+	return true;
+}

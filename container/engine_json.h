@@ -81,4 +81,10 @@ bool engine_parse_wait(const char *body, size_t len, int *status,
  * kept. Newly allocated, NUL-terminated; NULL when out of memory. */
 char *engine_logs_text(const char *body, size_t len, size_t max);
 
+/** What /info says of the engine's mode: rootless (Podman's "Rootless",
+ * Docker's "name=rootless" security option) and its cgroup version (1 or
+ * 2; 0 when not said). false with `error` when it is not such an answer. */
+bool engine_parse_info(const char *body, size_t len, bool *rootless,
+	int *cgroup_version, char *error, size_t error_len);
+
 #endif

@@ -150,6 +150,10 @@ static struct json_object *host_config(const struct container_spec *spec) {
 		const char *opts[] = { "no-new-privileges", NULL };
 		json_object_object_add(hc, "SecurityOpt", string_array(opts));
 	}
+	if (spec->userns_mode) {
+		json_object_object_add(hc, "UsernsMode",
+			json_object_new_string(spec->userns_mode));
+	}
 	if (spec->network_mode) {
 		json_object_object_add(hc, "NetworkMode",
 			json_object_new_string(spec->network_mode));

@@ -58,6 +58,9 @@ struct container_spec {
 	/* Podman takes no uid=/gid= for a tmpfs; its "U" gives the tmpfs to
 	 * the container's user instead. */
 	bool podman;
+	/* HostConfig.UsernsMode: "keep-id" under rootless Podman, so that the
+	 * session user is the same user inside; NULL: the engine's default. */
+	const char *userns_mode;
 	/* What the engine keeps of the app's output: at most log_max_files
 	 * files of log_max_bytes each (0: the engine's default, unbounded). */
 	int64_t log_max_bytes;

@@ -60,4 +60,8 @@ if [ -d /usr/lib/locale/C.utf8 ]; then
 	cp -r /usr/lib/locale/C.utf8 "$root/usr/lib/locale/"
 fi
 echo "pocket:x:65534:" > "$root/etc/group"
-tar -C "$root" -cf "$out" .
+# An image's root is 0755 and its files root's, whoever built it: a 0700
+# root (mktemp's) or the builder's uid makes it unusable to an app that
+# runs as an ordinary user under a rootless engine.
+chmod 0755 "$root"
+tar -C "$root" --owner=0 --group=0 --numeric-owner -cf "$out" .

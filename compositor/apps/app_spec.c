@@ -37,7 +37,13 @@ bool app_spec_build(const struct app_spec_input *in, struct app_spec *out,
 		out->env[n++] = m->env[i];
 	}
 	out->env[n] = NULL;
-	snprintf(out->user, sizeof(out->user), "%u:%u", in->uid, in->gid);
+	// Whoever the engine calls it, the app is the session's user on the
+	// host: with rootless Docker that is the container's root (still
+	// without a capability).
+	bool root_is_user = in->users == APP_USERS_ROOT_IS_USER;
+	unsigned uid = root_is_user ? 0 : in->uid;
+	unsigned gid = root_is_user ? 0 : in->gid;
+	snprintf(out->user, sizeof(out->user), "%u:%u", uid, gid);
 	out->tmpfs[0] = "/tmp";
 	out->labels[0] = (struct spec_kv){ "io.pocketwl.app", in->app_id };
 	out->labels[1] = (struct spec_kv){ "io.pocketwl.instance", in->instance };
@@ -64,9 +70,10 @@ bool app_spec_build(const struct app_spec_input *in, struct app_spec *out,
 		.labels = out->labels,
 		.labels_len = 4,
 		.runtime_dir = APP_RUNTIME_DIR,
-		.runtime_uid = in->uid,
-		.runtime_gid = in->gid,
+		.runtime_uid = uid,
+		.runtime_gid = gid,
 		.podman = in->podman,
+		.userns_mode = in->users == APP_USERS_KEEP_ID ? "keep-id" : NULL,
 		.log_max_bytes = in->log_max_bytes,
 		.log_max_files = in->log_max_files,
 		.memory_bytes = in->memory_bytes,

@@ -18,6 +18,14 @@
 struct manifest;
 struct pwl_gpu_nodes;
 
+/* How the engine maps users, read from its /info: the app always runs as
+ * the session's user on the host. */
+enum app_users {
+	APP_USERS_ROOTFUL, // uid:gid as is (a root session: [containers] root-uid)
+	APP_USERS_KEEP_ID, // rootless Podman: keep-id maps the user to itself
+	APP_USERS_ROOT_IS_USER, // rootless Docker: container root is the user
+};
+
 struct app_spec_input {
 	const struct manifest *manifest;
 	uint32_t permissions; // effective: the manifest's, then the overrides
@@ -28,6 +36,7 @@ struct app_spec_input {
 	const char *app_id, *instance, *session, *store_key; // labels
 	const struct pwl_gpu_nodes *gpu; // the nodes found; may be NULL
 	bool podman; // the engine's spelling of the runtime dir's owner
+	enum app_users users;
 	int64_t memory_bytes, pids_limit, log_max_bytes;
 	int log_max_files;
 };

@@ -387,6 +387,14 @@ struct json_object *containers_json(struct pwl_containers *c) {
 	if (c->engine) {
 		json_object_object_add(obj, "address",
 			json_object_new_string(engine_address(c->engine)));
+		bool rootless = engine_is_rootless(c->engine);
+		json_object_object_add(obj, "rootless",
+			json_object_new_boolean(rootless));
+		// Never claim a limit that is not there: rootless engines on
+		// cgroup v1 ignore memory and pid limits.
+		bool limits = !rootless || engine_cgroup_version(c->engine) == 2;
+		json_object_object_add(obj, "limits_enforced",
+			json_object_new_boolean(limits));
 	}
 	if (c->error[0]) {
 		json_object_object_add(obj, "error", json_object_new_string(c->error));

@@ -300,6 +300,17 @@ static gid_t app_gid(struct pwl_server *server) {
 	return getuid() ? getgid() : (gid_t)server->config->containers.root_uid;
 }
 
+/* How the engine maps users (its /info): a rootful engine runs uid:gid as
+ * given; rootless Podman maps the session user to itself with keep-id;
+ * rootless Docker's root is the session user. */
+static enum app_users launch_users(struct engine *engine) {
+	if (!engine_is_rootless(engine)) {
+		return APP_USERS_ROOTFUL;
+	}
+	return engine_is_podman(engine) ? APP_USERS_KEEP_ID :
+		APP_USERS_ROOT_IS_USER;
+}
+
 /* The data directory lives on the store, apart from the image, and stays
  * on it: data/<id> is resolved beneath the store without links and must
  * be a directory of the store's own filesystem (store_fs.h). Returns its
@@ -394,6 +405,7 @@ static void create_container(struct pwl_launch *launch,
 		.store_key = launch->store_key,
 		.gpu = gpu,
 		.podman = engine_is_podman(engine_of(launch)),
+		.users = launch_users(engine_of(launch)),
 		.memory_bytes = (int64_t)server->config->containers.memory_mib << 20,
 		.pids_limit = server->config->containers.pids,
 		.log_max_bytes = APP_LOG_FILE_BYTES,

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Starts a private engine (podman or docker) on its own socket, config and
-# storage, runs the engine tests against it, and stops it again. The tests
+# storage, runs the engine tests against it, and stops it again.
+# podman-user: rootless Podman as an ordinary user made here (vfs storage,
+# as on a stock machine without fuse-overlayfs), the tests run as that user. The tests
 # get $ENGINE_RESTART, a script that kills the engine and starts it again
 # on the same socket and storage, and $ENGINE_PIDFILE.
 #   run-engine.sh podman|docker TEST_BINARY
@@ -9,6 +11,18 @@ source "$(dirname "$0")/../../scripts/podman-conf.sh"
 engine=$1
 binary=$2
 dir=$(mktemp -d /tmp/pwl-engine-XXXXXX)
+as_user=()
+if [ "$engine" = podman-user ]; then
+	user=${PWL_TEST_USER:-pwltest}
+	id "$user" >/dev/null 2>&1 || useradd -m -s /bin/sh "$user" || exit 1
+	chown "$user:" "$dir"
+	chmod 0700 "$dir"
+	mkdir -p "$dir/run"
+	chown "$user:" "$dir/run"
+	chmod 0700 "$dir/run"
+	as_user=(runuser -u "$user" -- env HOME="$(getent passwd "$user" |
+		cut -d: -f6)" XDG_RUNTIME_DIR="$dir/run" PATH="$PATH")
+fi
 cleanup() {
 	if [ -f "$dir/engine.pid" ]; then
 		kill "$(cat "$dir/engine.pid")" 2>/dev/null
@@ -25,6 +39,13 @@ cleanup() {
 trap cleanup EXIT
 
 case $engine in
+podman-user)
+	write_podman_conf "$dir/containers.conf"
+	chown "$user:" "$dir/containers.conf"
+	command="${as_user[*]} CONTAINERS_CONF=$dir/containers.conf podman \
+--storage-driver vfs --root $dir/root --runroot $dir/runroot --tmpdir $dir/tmp \
+system service --time=0 unix://$dir/engine.sock"
+	;;
 podman)
 	write_podman_conf "$dir/containers.conf"
 	command="CONTAINERS_CONF=$dir/containers.conf exec podman --root $dir/root \
@@ -104,10 +125,17 @@ cp "$(command -v busybox)" "$dir/rootfs/bin/busybox"
 for applet in sh echo sleep cat ls env id touch; do
 	ln -s busybox "$dir/rootfs/bin/$applet"
 done
-tar -C "$dir/rootfs" -cf "$dir/rootfs.tar" .
+tar -C "$dir/rootfs" --owner=0 --group=0 --numeric-owner -cf "$dir/rootfs.tar" .
 
+if [ ${#as_user[@]} -gt 0 ]; then
+	chown -R "$user:" "$dir/rootfs" "$dir/rootfs.tar" "$dir/start.sh" \
+		"$dir/restart.sh"
+fi
 # The library must leak nothing, whatever the engine does.
-ASAN_OPTIONS=${RUN_ENGINE_ASAN:-detect_leaks=1} \
+"${as_user[@]}" ASAN_OPTIONS=${RUN_ENGINE_ASAN:-detect_leaks=1} \
+	POCKETCTL=${POCKETCTL:-} POCKETWL=${POCKETWL:-} \
+	PWL_TEST_CLIENT=${PWL_TEST_CLIENT:-} APP_ROOTFS=${APP_ROOTFS:-} \
+	POCKET_PANEL=${POCKET_PANEL:-} \
 	ENGINE_NAME=$engine ENGINE_ADDRESS=unix://$dir/engine.sock \
 	ENGINE_PIDFILE=$dir/engine.pid ENGINE_RESTART="bash $dir/restart.sh" \
 	TEST_ROOTFS=$dir/rootfs.tar "$binary"

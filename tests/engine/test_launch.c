@@ -1779,6 +1779,47 @@ static void test_same_id_from_two_stores(void **state) {
 	assert_int_equal(system(cmd), 0);
 }
 
+/* An ordinary user's session with rootless Podman (run-engine.sh
+ * podman-user): the app runs as the user (keep-id), its data files are
+ * the user's on the host, its socket directory is the user's and closed
+ * to others, and the session says the engine is rootless. */
+static void test_ordinary_user_launch(void **state) {
+	(void)state;
+	write_app("mine", "", "--color 00ff00ff --size 120x80");
+	struct harness *h = start_session(NULL);
+	launch(h, "mine");
+	json_object_put(app_window(h, "mine"));
+	struct json_object *rec = wait_state(h, "mine", "running");
+	char dir[1024];
+	snprintf(dir, sizeof(dir), "%s/pocketwl/%s/%s", harness_runtime_dir(h),
+		harness_display(h), jstr(rec, "instance"));
+	json_object_put(rec);
+	struct stat st;
+	assert_int_equal(stat(dir, &st), 0);
+	assert_int_equal(st.st_uid, getuid());
+	assert_int_equal(st.st_mode & 0777, 0700);
+	struct json_object *engine = harness_ipc(h, "{\"command\":\"engine\"}");
+	struct json_object *e = json_object_object_get(engine, "engine");
+	printf("# engine: %s\n", json_object_to_json_string(e));
+	assert_true(jbool(e, "rootless"));
+	json_object_put(engine);
+	struct json_object *reply = harness_ipc(h, "{\"command\":\"stop\","
+		"\"app\":\"mine\"}");
+	json_object_put(reply);
+	char *logs = wait_saved_logs(h, "mine");
+	char want[64];
+	snprintf(want, sizeof(want), "uid=%u", (unsigned)getuid());
+	assert_non_null(strstr(logs, want));
+	assert_non_null(strstr(logs, "CapEff:\t0000000000000000"));
+	free(logs);
+	char path[600];
+	snprintf(path, sizeof(path), "%s/data/mine/hello.txt", store_path());
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_uid, getuid()); // the user's file on the host
+	assert_int_equal(harness_stop(h), 0);
+	assert_int_equal(labeled_containers(), 0);
+}
+
 int main(void) {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_launch_hardened_labeled),
@@ -1804,6 +1845,15 @@ int main(void) {
 	};
 	if (getenv("PWL_TEST_FILTER")) {
 		cmocka_set_test_filter(getenv("PWL_TEST_FILTER"));
+	}
+	if (getuid() != 0) {
+		// An ordinary user's session: what such a user can run (no
+		// mounts, no device nodes, no other users).
+		const struct CMUnitTest user_tests[] = {
+			cmocka_unit_test(test_ordinary_user_launch),
+		};
+		return cmocka_run_group_tests_name("launch-user", user_tests, setup,
+			teardown);
 	}
 	return cmocka_run_group_tests_name("launch", tests, setup, teardown);
 }

@@ -21,6 +21,8 @@ static struct gpu_fixture {
 	struct pwl_gpu_nodes nodes;
 } gpu;
 
+static enum app_users users_mode = APP_USERS_ROOTFUL;
+
 static struct json_object *build(uint32_t permissions, const char *data_path,
 		char **env, const char *command, bool podman) {
 	struct manifest m = { .id = "demo", .name = "Demo", .image = "demo:1",
@@ -38,7 +40,7 @@ static struct json_object *build(uint32_t permissions, const char *data_path,
 		// Bind sources must exist (spec.c checks): stand-ins.
 		.socket_path = "/dev/null", .data_dir = "/tmp", .app_id = "demo", .instance = "demo-1",
 		.session = "host:1:2", .store_key = "0123456789abcdef",
-		.gpu = &gpu.nodes, .podman = podman, .memory_bytes = 1 << 30,
+		.gpu = &gpu.nodes, .podman = podman, .users = users_mode, .memory_bytes = 1 << 30,
 		.pids_limit = 512, .log_max_bytes = 1 << 20, .log_max_files = 2,
 	};
 	struct app_spec spec;
@@ -167,10 +169,38 @@ static void test_manifest_parts(void **state) {
 	assert_true(strlen(error) > 0);
 }
 
+/* The app is the session's user on the host in every engine mode. */
+static void test_user_mapping(void **state) {
+	(void)state;
+	char *env[] = { NULL };
+	users_mode = APP_USERS_ROOTFUL;
+	struct json_object *c = build(0, NULL, env, NULL, false);
+	assert_string_equal(str(c, "User"), "1000:1000");
+	assert_null(at(at(c, "HostConfig"), "UsernsMode"));
+	json_object_put(c);
+	// Rootless Podman: keep-id, the same uid inside.
+	users_mode = APP_USERS_KEEP_ID;
+	c = build(0, NULL, env, NULL, true);
+	assert_string_equal(str(c, "User"), "1000:1000");
+	assert_string_equal(str(at(c, "HostConfig"), "UsernsMode"), "keep-id");
+	json_object_put(c);
+	// Rootless Docker: the container's root is the user; no capability.
+	users_mode = APP_USERS_ROOT_IS_USER;
+	c = build(PWL_PERM_NETWORK, NULL, env, NULL, false);
+	assert_string_equal(str(c, "User"), "0:0");
+	struct json_object *hc = at(c, "HostConfig");
+	assert_non_null(strstr(str(at(hc, "Tmpfs"), "/run/pocket"), "uid=0,gid=0"));
+	assert_string_equal(json_object_get_string(json_object_array_get_idx(
+		at(hc, "CapDrop"), 0)), "ALL");
+	json_object_put(c);
+	users_mode = APP_USERS_ROOTFUL;
+}
+
 int main(void) {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_permission_combination),
 		cmocka_unit_test(test_manifest_parts),
+		cmocka_unit_test(test_user_mapping),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -177,6 +177,33 @@ static void test_container_list(void **state) {
 	assert_non_null(strstr(err, "malformed"));
 }
 
+/* The engine's mode from /info: Podman says Rootless, Docker a security
+ * option; both a cgroup version. */
+static void test_info_mode(void **state) {
+	(void)state;
+	bool rootless;
+	int cgroup;
+	char error[128];
+	const char *podman = "{\"Rootless\":true,\"CgroupVersion\":\"1\"}";
+	assert_true(engine_parse_info(podman, strlen(podman), &rootless, &cgroup,
+		error, sizeof(error)));
+	assert_true(rootless);
+	assert_int_equal(cgroup, 1);
+	const char *docker = "{\"SecurityOptions\":[\"name=seccomp,profile="
+		"default\",\"name=rootless\"],\"CgroupVersion\":\"2\"}";
+	assert_true(engine_parse_info(docker, strlen(docker), &rootless, &cgroup,
+		error, sizeof(error)));
+	assert_true(rootless);
+	assert_int_equal(cgroup, 2);
+	const char *rootful = "{\"SecurityOptions\":[\"name=seccomp\"]}";
+	assert_true(engine_parse_info(rootful, strlen(rootful), &rootless,
+		&cgroup, error, sizeof(error)));
+	assert_false(rootless);
+	assert_int_equal(cgroup, 0);
+	assert_false(engine_parse_info("[1]", 3, &rootless, &cgroup, error,
+		sizeof(error)));
+}
+
 /* Framed output (8-byte headers) and plain output; the tail is kept. */
 static void test_logs_text(void **state) {
 	(void)state;
@@ -201,6 +228,7 @@ static void test_logs_text(void **state) {
 int main(void) {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_logs_text),
+		cmocka_unit_test(test_info_mode),
 		cmocka_unit_test(test_version_docker_and_podman),
 		cmocka_unit_test(test_version_choice),
 		cmocka_unit_test(test_version_bad_input),
