@@ -1,8 +1,12 @@
 #include "discovery.h"
 
+#include <errno.h>
+#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <wayland-server-core.h>
 
@@ -133,12 +137,45 @@ static void handle_connected(void *data, struct engine *engine,
 	try_next(d);
 }
 
+/* A unix socket the user may not use: curl only says it could not
+ * connect, which sends people looking for an engine that is there. Say
+ * what it is and whose group opens it. */
+static bool socket_refused(const char *address, char *out, size_t out_len) {
+	const char *prefix = "unix://";
+	if (strncmp(address, prefix, strlen(prefix))) {
+		return false;
+	}
+	const char *path = address + strlen(prefix);
+	struct stat st;
+	if (stat(path, &st) < 0 || !S_ISSOCK(st.st_mode) ||
+			access(path, R_OK | W_OK) == 0 || errno != EACCES) {
+		return false;
+	}
+	struct group *g = getgrgid(st.st_gid);
+	char group[64];
+	if (g) {
+		snprintf(group, sizeof(group), "%s", g->gr_name);
+	} else {
+		snprintf(group, sizeof(group), "%u", (unsigned)st.st_gid);
+	}
+	snprintf(out, out_len, "permission denied: the socket is for group "
+		"'%s', which you are not in (sudo usermod -aG %s $USER, then log "
+		"in again)", group, group);
+	return true;
+}
+
 static void handle_ping(void *data, const struct engine_response *res) {
 	struct discovery *d = data;
 	if (res->error) {
 		const char *why = res->error;
 		// curl's message starts with the address, which we print anyway.
 		const char *colon = strstr(why, ": ");
+		char refused[256];
+		if (socket_refused(engine_address(d->engine), refused,
+				sizeof(refused))) {
+			why = refused;
+			colon = NULL;
+		}
 		note_failure(d, engine_address(d->engine), colon ? colon + 2 : why);
 		engine_destroy(d->engine);
 		d->engine = NULL;

@@ -91,6 +91,12 @@ struct json_object *launch_json(struct pwl_launch *launch) {
 	char perms[128];
 	permissions_to_text(launch->permissions, perms, sizeof(perms));
 	json_object_object_add(obj, "permissions", json_object_new_string(perms));
+	if (launch->state == PWL_LAUNCH_WAITING) {
+		// Why: what finding an engine said, and what fixes it.
+		const char *why = containers_error(launch->server->containers);
+		json_object_object_add(obj, "engine_error",
+			json_object_new_string(why[0] ? why : "looking for it"));
+	}
 	if (launch->state == PWL_LAUNCH_LOADING) {
 		json_object_object_add(obj, "phase", json_object_new_string(
 			launch->progress_loading ? "loading" : "checking"));

@@ -117,8 +117,14 @@ int engine_command(int argc, char *argv[]) {
 	}
 	int status = 0;
 	if (engine) {
-		printf("%s API %s\n", engine_address(engine),
-			engine_api_version(engine));
+		// The mode decides how apps run as the user, and what is enforced.
+		bool rootless = engine_is_rootless(engine);
+		int cgroup = engine_cgroup_version(engine);
+		printf("%s API %s (%s %s, cgroup v%d; memory and pid limits %s)\n",
+			engine_address(engine), engine_api_version(engine),
+			rootless ? "rootless" : "rootful",
+			engine_is_podman(engine) ? "Podman" : "Docker", cgroup,
+			!rootless || cgroup == 2 ? "enforced" : "not enforced");
 		engine_destroy(engine);
 	} else {
 		fprintf(stderr, "pocketctl engine: %s\n", error);

@@ -178,13 +178,24 @@ int launch_command(int argc, char *argv[]) {
 	char *instance = NULL;
 	const char *inst = NULL;
 	time_t deadline = time(NULL) + timeout_s;
+	char waiting[1200] = ""; // why the launch waits for an engine, if it does
 	while (status < 0) {
 		long left = (long)(deadline - time(NULL)) * 1000;
 		struct json_object *msg = left > 0 ? ipc_connection_next(conn,
 			(int)left, err, sizeof(err)) : NULL;
 		if (!msg) {
-			fprintf(stderr, "\npocketctl launch: %s\n", left > 0 ? err :
-				"gave up waiting (--timeout)");
+			// Nothing before the deadline: the timeout, not the session.
+			if (time(NULL) >= deadline) {
+				left = 0;
+			}
+			if (left <= 0 && waiting[0]) {
+				fprintf(stderr, "\npocketctl launch: gave up waiting "
+					"(--timeout): the container engine is still missing: %s\n",
+					waiting);
+			} else {
+				fprintf(stderr, "\npocketctl launch: %s\n", left > 0 ? err :
+					"gave up waiting (--timeout)");
+			}
 			status = 1;
 			break;
 		}
@@ -198,6 +209,13 @@ int launch_command(int argc, char *argv[]) {
 				} else {
 					struct json_object *launch =
 						json_object_object_get(msg, "launch");
+					if (json_str(launch, "engine_error")) {
+						// Said at once, not after the timeout.
+						snprintf(waiting, sizeof(waiting), "%s",
+							json_str(launch, "engine_error"));
+						fprintf(stderr, "pocketctl launch: waiting for the "
+							"container engine: %s\n", waiting);
+					}
 					if (json_str(launch, "instance")) {
 						instance = strdup(json_str(launch, "instance"));
 						inst = instance;

@@ -132,7 +132,7 @@ if [ ${#as_user[@]} -gt 0 ]; then
 		"$dir/restart.sh"
 fi
 # The library must leak nothing, whatever the engine does.
-"${as_user[@]}" ASAN_OPTIONS=${RUN_ENGINE_ASAN:-detect_leaks=1} \
+"${as_user[@]}" env ASAN_OPTIONS=${RUN_ENGINE_ASAN:-detect_leaks=1} \
 	POCKETCTL=${POCKETCTL:-} POCKETWL=${POCKETWL:-} \
 	PWL_TEST_CLIENT=${PWL_TEST_CLIENT:-} APP_ROOTFS=${APP_ROOTFS:-} \
 	POCKET_PANEL=${POCKET_PANEL:-} \

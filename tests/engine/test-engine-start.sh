@@ -59,4 +59,34 @@ check pocketctl_engine_start_socket grep -q \
 	"unix://$dir/run/podman/podman.sock API 1.41" <<< "$out"
 out=$("$pocketctl" engine 2>&1)
 check pocketctl_engine_found_after_start grep -q "podman.sock API" <<< "$out"
+check pocketctl_engine_says_mode grep -q "(rootful Podman, cgroup v" <<< "$out"
+
+# A socket the user may not open (the docker group, not joined yet): said
+# so, with the group and the fix, not "nothing answers".
+user=${PWL_TEST_USER:-pwltest}
+id "$user" >/dev/null 2>&1 || useradd -m -s /bin/sh "$user"
+getent group pwlengine >/dev/null || groupadd pwlengine
+python3 - "$dir/locked.sock" <<'PY' &
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX)
+s.bind(sys.argv[1])
+s.listen(1)
+time.sleep(30)
+PY
+locked=$!
+for _ in $(seq 50); do
+	[ -S "$dir/locked.sock" ] && break
+	sleep 0.1
+done
+chgrp pwlengine "$dir/locked.sock"
+chmod 0660 "$dir/locked.sock"
+chmod 0755 "$dir"
+out=$(runuser -u "$user" -- "$pocketctl" engine --engine \
+	"unix://$dir/locked.sock" 2>&1)
+echo "$out"
+check engine_socket_refused_names_group grep -q \
+	"permission denied: the socket is for group 'pwlengine'" <<< "$out"
+check engine_socket_refused_says_fix grep -q "usermod -aG pwlengine" \
+	<<< "$out"
+kill "$locked" 2>/dev/null
 exit $failed

@@ -350,6 +350,29 @@ static void test_compositor_restarts_a_crashed_panel(void **state) {
 	stop(h);
 }
 
+/* No engine answers: pocketctl launch says so at once, and on its timeout
+ * that the engine is still missing (not "nothing from the session"). */
+static void test_launch_without_engine_says_why(void **state) {
+	struct harness *h = start_with_store(NULL);
+	char cmd[1024];
+	snprintf(cmd, sizeof(cmd), "POCKETWL_SOCK='%s/pocketwl.%s.sock' '%s' "
+		"launch org.test.Red --timeout 2 2>&1", harness_runtime_dir(h),
+		harness_display(h), getenv("POCKETCTL"));
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	char out[8192];
+	size_t n = fread(out, 1, sizeof(out) - 1, p);
+	out[n] = '\0';
+	int status = pclose(p);
+	printf("# %s", out);
+	assert_int_not_equal(status, 0);
+	const char *now = strstr(out, "waiting for the container engine: ");
+	assert_non_null(now);
+	assert_non_null(strstr(now, "/nonexistent/engine.sock"));
+	assert_non_null(strstr(out, "the container engine is still missing"));
+	stop(h);
+}
+
 int main(void) {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_bar_and_launcher_show_the_store,
@@ -364,6 +387,8 @@ int main(void) {
 			setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_compositor_restarts_a_crashed_panel, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_launch_without_engine_says_why,
+			setup, teardown),
 	};
 	return RUN_GROUP("panel", tests);
 }
