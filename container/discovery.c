@@ -65,7 +65,7 @@ static void note_failure(struct discovery *d, const char *address,
 		const char *why) {
 	size_t len = strlen(d->tried);
 	snprintf(d->tried + len, sizeof(d->tried) - len, "%s%s (%s)",
-		len ? "; " : "", address, why);
+		len ? "; " : "", address ? address : "?", why ? why : "?");
 }
 
 static void try_next(struct discovery *d);
