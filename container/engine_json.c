@@ -349,7 +349,9 @@ bool engine_parse_info(const char *body, size_t len, bool *rootless,
 	}
 	char cg[16];
 	if (get_string(obj, "CgroupVersion", cg, sizeof(cg))) {
-		*cgroup_version = atoi(cg);
+		char *end;
+		long v = strtol(cg, &end, 10);
+		*cgroup_version = *end || v < 0 || v > 9 ? 0 : (int)v;
 	}
 	json_object_put(obj);
 	return true;

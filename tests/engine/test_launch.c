@@ -1222,7 +1222,7 @@ static int pocketctl_says(char **out, const char *fmt, ...) {
 	*out = run_output("%s", cmd);
 	assert_non_null(*out);
 	char *st = strstr(*out, "status=");
-	return st ? atoi(st + 7) : -1;
+	return st ? (int)strtol(st + 7, NULL, 10) : -1;
 }
 
 static void test_hostile_data_dirs(void **state) {
