@@ -215,6 +215,31 @@ static void try_next(struct discovery *d) {
 	discovery_free(d);
 }
 
+void engine_missing_advice(const char *error, bool root, char *reason,
+		size_t reason_len, char *fix, size_t fix_len) {
+	const char *mark = "the socket is for group '";
+	const char *group = error ? strstr(error, mark) : NULL;
+	if (group) {
+		group += strlen(mark);
+		int n = (int)strcspn(group, "'");
+		if (n > 0 && n < 64 && group[n] == '\'') {
+			snprintf(reason, reason_len, "no permission on the engine's "
+				"socket (group %.*s)", n, group);
+			snprintf(fix, fix_len, "sudo usermod -aG %.*s $USER, then log "
+				"in again", n, group);
+			return;
+		}
+	}
+	if (error && strstr(error, "went away")) {
+		snprintf(reason, reason_len, "the container engine stopped");
+	} else {
+		snprintf(reason, reason_len, "no container engine is running");
+	}
+	snprintf(fix, fix_len, "%s", root ?
+		"systemctl enable --now podman.socket (or docker)" :
+		"systemctl --user enable --now podman.socket");
+}
+
 static void start_discovery(void *data) {
 	struct discovery *d = data;
 	d->start = NULL;

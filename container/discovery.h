@@ -7,6 +7,9 @@
  * /var/run/docker.sock. The API version is then negotiated from /version.
  * When none answers, the error names every place tried and how to start
  * an engine. */
+#include <stdbool.h>
+#include <stddef.h>
+
 struct wl_event_loop;
 struct engine;
 
@@ -22,6 +25,12 @@ struct discovery *engine_discover(struct wl_event_loop *loop,
 	const char *explicit_address, discovery_done_fn done, void *data);
 /** Stops a discovery under way; `done` is then never called. */
 void engine_discover_cancel(struct discovery *discovery);
+
+/** What the panel shows of a missing engine: a short reason and the one
+ * command that fixes it, from the discovery's (or the link's) error.
+ * `root` is whether the session runs as root (system units, no sudo). */
+void engine_missing_advice(const char *error, bool root, char *reason,
+	size_t reason_len, char *fix, size_t fix_len);
 
 /** Negotiates the API version of an engine that answers. */
 void engine_connect(struct engine *engine, discovery_done_fn done,

@@ -56,6 +56,19 @@ void draw_bar(struct panel *panel, struct panel_output *output,
 			(right + w) * s, s, t->fg, false);
 	}
 
+	// No engine: a chip that says so (the launcher says why and the fix).
+	if (panel->engine_missing) {
+		const char *label = "No container engine";
+		int w = text_width(label, 1, false) + 16;
+		right -= w + 12;
+		fill_rect(img, right * s, 6 * s, w * s, (BAR_HEIGHT - 12) * s,
+			t->error);
+		text_draw(img, label, (right + 8) * s, 6 * s, (BAR_HEIGHT - 12) * s,
+			(right + w) * s, s, 0xffffffff, false);
+		add_hit(panel->bar_hits, &panel->nbar_hits, right, 6, w,
+			BAR_HEIGHT - 12, HIT_APPS_BUTTON, 1);
+	}
+
 	// The task list: one button per window, labeled by its app.
 	int avail = right - 12 - x;
 	int per = panel->ntasks > 0 ? avail / panel->ntasks : 0;
@@ -120,7 +133,8 @@ int menu_height(struct panel *panel) {
 	if (n > 12) {
 		n = 12;
 	}
-	return MENU_HEADER + (n > 0 ? n : 1) * MENU_ROW + MENU_FOOTER;
+	return MENU_HEADER + (panel->engine_missing ? MENU_NOTICE : 0) +
+		(n > 0 ? n : 1) * MENU_ROW + MENU_FOOTER;
 }
 
 static void draw_button(struct panel *panel, pixman_image_t *img, int s,
@@ -239,6 +253,21 @@ void draw_menu(struct panel *panel, pixman_image_t *img, int s) {
 	}
 	int first = panel->selected >= 12 ? panel->selected - 11 : 0;
 	int y = MENU_HEADER;
+	if (panel->engine_missing) {
+		// Its own line: why apps cannot start, and the fix.
+		char fix[300];
+		snprintf(fix, sizeof(fix), "Fix: %s", panel->engine_fix);
+		fill_rect(img, 8 * s, y * s, (MENU_WIDTH - 16) * s,
+			(MENU_NOTICE - 4) * s, t->error);
+		text_draw(img, panel->engine_reason, 14 * s, y * s, 18 * s,
+			(MENU_WIDTH - 14) * s, s, 0xffffffff, true);
+		text_draw(img, fix, 14 * s, (y + 17) * s, 18 * s,
+			(MENU_WIDTH - 14) * s, s, 0xffffffff, false);
+		if (panel->debug) {
+			printf("notice '%s' '%s'\n", panel->engine_reason, fix);
+		}
+		y += MENU_NOTICE;
+	}
 	for (int i = first; i < n && i < first + 12; i++) {
 		draw_row(panel, img, s, y, rows[i], i == panel->selected);
 		y += MENU_ROW;
@@ -250,7 +279,20 @@ void draw_menu(struct panel *panel, pixman_image_t *img, int s) {
 		y += MENU_ROW;
 	}
 	// The footer: the whole message of the app under the pointer or
-	// selected (a tooltip for long errors).
-	text_draw(img, panel->footer, 10 * s, y * s, MENU_FOOTER * s,
+	// selected (a tooltip for long errors); while a consent view asks for
+	// gpu that the engine cannot give, it says so: never promise what is
+	// not in force.
+	const char *footer = panel->footer;
+	for (int i = 0; i < panel->napps && panel->engine_no_gpu; i++) {
+		const struct panel_app *app = &panel->apps[i];
+		if (app->asking && strstr(app->needs_consent, "gpu")) {
+			footer = "gpu: not available with this rootless engine (no "
+				"device groups)";
+			if (panel->debug) {
+				printf("consent note %s '%s'\n", app->id, footer);
+			}
+		}
+	}
+	text_draw(img, footer, 10 * s, y * s, MENU_FOOTER * s,
 		(MENU_WIDTH - 10) * s, s, t->dim, false);
 }

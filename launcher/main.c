@@ -46,7 +46,7 @@ static void registry_global(void *data, struct wl_registry *registry,
 			&zwlr_layer_shell_v1_interface, 1);
 	} else if (!strcmp(interface, zpocket_shell_v1_interface.name)) {
 		panel->pocket_shell = wl_registry_bind(registry, name,
-			&zpocket_shell_v1_interface, 1);
+			&zpocket_shell_v1_interface, version < 2 ? version : 2);
 		zpocket_shell_v1_add_listener(panel->pocket_shell,
 			&pocket_shell_listener, panel);
 	} else if (!strcmp(interface,

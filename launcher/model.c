@@ -114,6 +114,24 @@ static void handle_store(void *data, struct zpocket_shell_v1 *shell,
 	}
 }
 
+static void handle_engine(void *data, struct zpocket_shell_v1 *shell,
+		uint32_t state, const char *mode, uint32_t enforced,
+		const char *reason, const char *fix) {
+	struct panel *panel = data;
+	panel->engine_missing = state == ZPOCKET_SHELL_V1_ENGINE_STATE_MISSING;
+	bool connected = state == ZPOCKET_SHELL_V1_ENGINE_STATE_CONNECTED;
+	panel->engine_no_gpu = connected &&
+		!(enforced & ZPOCKET_SHELL_V1_ENFORCED_GPU_GROUPS);
+	panel->engine_no_limits = connected &&
+		!(enforced & ZPOCKET_SHELL_V1_ENFORCED_LIMITS);
+	copy(panel->engine_reason, sizeof(panel->engine_reason), reason);
+	copy(panel->engine_fix, sizeof(panel->engine_fix), fix);
+	if (panel->debug) {
+		printf("engine %u '%s' %u '%s' '%s'\n", state, mode, enforced,
+			reason, fix);
+	}
+}
+
 static void handle_done(void *data, struct zpocket_shell_v1 *shell) {
 	struct panel *panel = data;
 	panel->dirty = true;
@@ -141,6 +159,7 @@ const struct zpocket_shell_v1_listener pocket_shell_listener = {
 	.store = handle_store,
 	.done = handle_done,
 	.menu = handle_menu,
+	.engine = handle_engine,
 };
 
 /* ---- windows, from wlr-foreign-toplevel ---- */

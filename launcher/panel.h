@@ -16,6 +16,7 @@
 #define MENU_ROW 44
 #define MENU_HEADER 36
 #define MENU_FOOTER 28
+#define MENU_NOTICE 40 // the engine notice, when there is one
 #define MAX_APPS 256
 #define MAX_TASKS 128
 
@@ -115,6 +116,12 @@ struct panel {
 	int ntasks;
 	char usb_store[128]; // name of a plugged-in store; "" if none
 	bool usb_present;
+	/* The container engine (zpocket_shell_v1 version 2). */
+	bool engine_missing;
+	char engine_reason[256];
+	char engine_fix[256];
+	bool engine_no_gpu; // connected, but GPU groups do not reach apps
+	bool engine_no_limits; // connected, but memory/pid limits not in force
 
 	/* The launcher menu, on the output where it was opened. */
 	bool menu_open;

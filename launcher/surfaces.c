@@ -272,6 +272,8 @@ static void print_hits(const char *what, const struct hit *hits, int n,
 		if ((h->kind == HIT_APP_ROW || h->kind >= HIT_STOP) &&
 				h->index < panel->napps) {
 			id = panel->apps[h->index].id;
+		} else if (h->kind == HIT_APPS_BUTTON && h->index == 1) {
+			id = "engine"; // the missing-engine chip
 		} else if (h->kind == HIT_TASK && h->index < panel->ntasks) {
 			id = panel->tasks[h->index].app_id;
 		}

@@ -260,8 +260,14 @@ static void handle_discovered(void *data, struct engine *engine,
 	c->engine = engine;
 	c->state = LINK_CONNECTED;
 	c->error[0] = '\0';
-	wlr_log(WLR_INFO, "Container engine at %s (API %s)",
-		engine_address(engine), engine_api_version(engine));
+	struct containers_status st;
+	containers_status(c, &st);
+	wlr_log(WLR_INFO, "Container engine at %s (API %s, %s)%s%s",
+		engine_address(engine), engine_api_version(engine), st.mode,
+		st.limits ? "" : "; it does not enforce memory and pid limits "
+		"(rootless on cgroup v1)", st.gpu_groups ? "" : "; GPU nodes "
+		"opened only by a group stay closed to apps (rootless runc drops "
+		"supplementary groups)");
 	struct engine_watch_listener listener = {
 		.event = handle_event,
 		.state = handle_watch_state,
@@ -379,25 +385,52 @@ void containers_set_listener(struct pwl_containers *c,
 	}
 }
 
-struct json_object *containers_json(struct pwl_containers *c) {
-	struct json_object *obj = json_object_new_object();
-	const char *state = c->state == LINK_CONNECTED ? "connected" :
+void containers_status(struct pwl_containers *c,
+		struct containers_status *out) {
+	memset(out, 0, sizeof(*out));
+	out->state = !c ? "missing" : c->state == LINK_CONNECTED ? "connected" :
 		c->state == LINK_MISSING ? "missing" : "connecting";
-	json_object_object_add(obj, "state", json_object_new_string(state));
+	if (c && c->engine) {
+		out->rootless = engine_is_rootless(c->engine);
+		// Rootless engines on cgroup v1 ignore memory and pid limits;
+		// runc under a rootless engine drops the user's supplementary
+		// groups (crun's keep-groups is not there), so GPU nodes that
+		// only a group opens stay closed.
+		out->limits = !out->rootless || engine_cgroup_version(c->engine) == 2;
+		out->gpu_groups = !out->rootless;
+		snprintf(out->mode, sizeof(out->mode), "%s %s", out->rootless ?
+			"rootless" : "rootful", engine_is_podman(c->engine) ? "Podman" :
+			"Docker");
+	}
+	if (!strcmp(out->state, "missing")) {
+		engine_missing_advice(c ? c->error : NULL, getuid() == 0,
+			out->reason, sizeof(out->reason), out->fix, sizeof(out->fix));
+	}
+}
+
+struct json_object *containers_json(struct pwl_containers *c) {
+	struct containers_status st;
+	containers_status(c, &st);
+	struct json_object *obj = json_object_new_object();
+	json_object_object_add(obj, "state", json_object_new_string(st.state));
 	if (c->engine) {
 		json_object_object_add(obj, "address",
 			json_object_new_string(engine_address(c->engine)));
-		bool rootless = engine_is_rootless(c->engine);
 		json_object_object_add(obj, "rootless",
-			json_object_new_boolean(rootless));
-		// Never claim a limit that is not there: rootless engines on
-		// cgroup v1 ignore memory and pid limits.
-		bool limits = !rootless || engine_cgroup_version(c->engine) == 2;
+			json_object_new_boolean(st.rootless));
 		json_object_object_add(obj, "limits_enforced",
-			json_object_new_boolean(limits));
+			json_object_new_boolean(st.limits));
+		json_object_object_add(obj, "gpu_groups",
+			json_object_new_boolean(st.gpu_groups));
+		json_object_object_add(obj, "mode", json_object_new_string(st.mode));
 	}
 	if (c->error[0]) {
 		json_object_object_add(obj, "error", json_object_new_string(c->error));
+	}
+	if (st.reason[0]) {
+		json_object_object_add(obj, "reason",
+			json_object_new_string(st.reason));
+		json_object_object_add(obj, "fix", json_object_new_string(st.fix));
 	}
 	json_object_object_add(obj, "session", json_object_new_string(c->session));
 	return obj;

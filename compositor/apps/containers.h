@@ -50,7 +50,21 @@ const char *containers_session(struct pwl_containers *containers);
  * another one (start time). A live process of another user (EPERM) is
  * not gone. Another host's label is never judged. */
 bool containers_session_gone(const char *session);
-/** {"state": "connected"|"connecting"|"missing", "address", "error"} */
+/** What the engine link is and what the engine enforces, for the panel,
+ * pocketctl and the log: never a limit that is not there. */
+struct containers_status {
+	const char *state; // "connected", "connecting", "missing"
+	bool rootless;
+	bool limits; // memory and pid limits in force
+	bool gpu_groups; // supplementary groups reach the app (GPU nodes)
+	char mode[64]; // "rootful Podman", "rootless Docker", ... or ""
+	char reason[256]; // when missing: the short reason ...
+	char fix[256]; // ... and the command that fixes it
+};
+void containers_status(struct pwl_containers *containers,
+	struct containers_status *out);
+/** {"state": "connected"|"connecting"|"missing", "address", "error",
+ * "rootless", "limits_enforced", "gpu_groups", "mode", "reason", "fix"} */
 struct json_object *containers_json(struct pwl_containers *containers);
 
 #endif

@@ -42,6 +42,7 @@ struct pwl_pocket_shell {
 	struct wl_listener store_added;
 	struct wl_listener store_removed;
 	struct wl_listener menu;
+	struct wl_listener engine_changed;
 	struct catalog_app *catalog;
 	size_t catalog_len;
 };
@@ -235,8 +236,27 @@ static void send_store(void *data, struct pocket_store *store, bool mounted) {
 	}
 }
 
+static void send_engine(struct pwl_pocket_shell *shell,
+		struct wl_resource *resource) {
+	if (wl_resource_get_version(resource) <
+			ZPOCKET_SHELL_V1_ENGINE_SINCE_VERSION) {
+		return;
+	}
+	struct containers_status st;
+	containers_status(shell->server->containers, &st);
+	uint32_t state = !strcmp(st.state, "connected") ?
+		ZPOCKET_SHELL_V1_ENGINE_STATE_CONNECTED :
+		!strcmp(st.state, "missing") ? ZPOCKET_SHELL_V1_ENGINE_STATE_MISSING :
+		ZPOCKET_SHELL_V1_ENGINE_STATE_CONNECTING;
+	uint32_t enforced = (st.limits ? ZPOCKET_SHELL_V1_ENFORCED_LIMITS : 0) |
+		(st.gpu_groups ? ZPOCKET_SHELL_V1_ENFORCED_GPU_GROUPS : 0);
+	zpocket_shell_v1_send_engine(resource, state, st.mode, enforced,
+		st.reason, st.fix);
+}
+
 static void send_everything(struct pwl_pocket_shell *shell,
 		struct wl_resource *resource) {
+	send_engine(shell, resource);
 	struct send_all s = { shell, resource };
 	for_each_store(shell->server, send_store, &s);
 	zpocket_shell_v1_send_done(resource);
@@ -511,6 +531,17 @@ static void handle_purge(struct wl_client *client,
 	}
 }
 
+static void handle_engine_changed(struct wl_listener *listener,
+		void *data) {
+	struct pwl_pocket_shell *shell =
+		wl_container_of(listener, shell, engine_changed);
+	struct wl_resource *resource;
+	wl_resource_for_each(resource, &shell->resources) {
+		send_engine(shell, resource);
+		zpocket_shell_v1_send_done(resource);
+	}
+}
+
 static void handle_destroy(struct wl_client *client,
 		struct wl_resource *resource) {
 	wl_resource_destroy(resource);
@@ -551,7 +582,7 @@ struct pwl_pocket_shell *pocket_shell_create(struct pwl_server *server) {
 	shell->server = server;
 	wl_list_init(&shell->resources);
 	shell->global = wl_global_create(server->display,
-		&zpocket_shell_v1_interface, 1, shell, shell_bind);
+		&zpocket_shell_v1_interface, 2, shell, shell_bind);
 	if (!shell->global) {
 		free(shell);
 		return NULL;
@@ -564,6 +595,8 @@ struct pwl_pocket_shell *pocket_shell_create(struct pwl_server *server) {
 	wl_signal_add(&server->events.store_removed, &shell->store_removed);
 	shell->menu.notify = handle_menu;
 	wl_signal_add(&server->events.menu, &shell->menu);
+	shell->engine_changed.notify = handle_engine_changed;
+	wl_signal_add(&server->events.engine_changed, &shell->engine_changed);
 	refresh_catalog(shell, false);
 	return shell;
 }
@@ -582,6 +615,7 @@ void pocket_shell_destroy(struct pwl_pocket_shell *shell) {
 	wl_list_remove(&shell->store_added.link);
 	wl_list_remove(&shell->store_removed.link);
 	wl_list_remove(&shell->menu.link);
+	wl_list_remove(&shell->engine_changed.link);
 	wl_global_destroy(shell->global);
 	free(shell->catalog);
 	free(shell);

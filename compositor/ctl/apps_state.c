@@ -13,7 +13,7 @@
 
 /* A request to the session, or NULL when there is none (no error: the
  * listing works without a session). */
-static struct json_object *session_ask(const char *command) {
+struct json_object *session_ask(const char *command) {
 	const char *error = NULL;
 	char *path = ipc_client_socket_path(&error);
 	if (!path) {

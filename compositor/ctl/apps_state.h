@@ -10,4 +10,8 @@
  * `engine_address` may be NULL: then the session's engine, if any. */
 void apps_add_state(struct json_object *list, const char *engine_address);
 
+/** One quiet request to the running session ({"command": COMMAND}), or
+ * NULL when there is none or it does not answer within 3 s. */
+struct json_object *session_ask(const char *command);
+
 #endif

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <wayland-server-core.h>
 
+#include "apps_state.h"
 #include "args.h"
 #include "discovery.h"
 #include "engine.h"
@@ -497,6 +498,38 @@ int info_command(int argc, char *argv[]) {
 		json_object_object_add(obj, "effective", json_object_new_string(eff));
 		json_object_object_add(obj, "needs_consent",
 			json_object_new_string(consent));
+		// What the session's engine enforces for this app: never a limit
+		// that is not there.
+		struct json_object *reply = session_ask("engine");
+		struct json_object *eng = reply ? json_object_object_get(reply,
+			"engine") : NULL;
+		char engine_line[600] = "";
+		if (eng && json_str(eng, "mode")) {
+			bool limits = json_flag(eng, "limits_enforced");
+			bool groups = json_flag(eng, "gpu_groups");
+			bool gpu = (override_effective(m.permissions, &ov) |
+				override_needs_consent(m.permissions, &ov)) & MANIFEST_PERM_GPU;
+			snprintf(engine_line, sizeof(engine_line), "%s at %s; memory "
+				"and pid limits: %s%s", json_str(eng, "mode"),
+				json_str(eng, "address") ? json_str(eng, "address") : "?",
+				limits ? "enforced" : "NOT enforced (rootless engine on "
+				"cgroup v1)", !gpu ? "" : groups ? "; gpu: device groups "
+				"passed" : "; gpu: NOT available (rootless: no device "
+				"groups)");
+			json_object_object_add(obj, "engine_mode",
+				json_object_new_string(json_str(eng, "mode")));
+			json_object_object_add(obj, "limits_enforced",
+				json_object_new_boolean(limits));
+			if (gpu) {
+				json_object_object_add(obj, "gpu_available",
+					json_object_new_boolean(groups));
+			}
+		} else if (eng && json_str(eng, "reason")) {
+			snprintf(engine_line, sizeof(engine_line), "missing: %s (fix: %s)",
+				json_str(eng, "reason"), json_str(eng, "fix") ?
+				json_str(eng, "fix") : "?");
+		}
+		json_object_put(reply);
 		if (arg_flag(argc, argv, "--json")) {
 			printf("%s\n", json_object_to_json_string_ext(obj,
 				JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED));
@@ -510,6 +543,9 @@ int info_command(int argc, char *argv[]) {
 				ov.present ? ov_path : "(none)", allow[0] ? allow : "-",
 				deny[0] ? deny : "-", granted[0] ? granted : "-",
 				eff[0] ? eff : "(nothing)", consent[0] ? consent : "no");
+			if (engine_line[0]) {
+				printf("Engine:       %s\n", engine_line);
+			}
 		}
 		json_object_put(obj);
 	}

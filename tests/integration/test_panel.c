@@ -85,6 +85,10 @@ static struct test_client *spawn_panel(struct harness *h, const char *args) {
 	struct test_client *c = client_spawn(h, argv);
 	assert_non_null(c);
 	assert_true(client_wait_line(c, "bar hit 1", WAIT_MS, NULL, 0));
+	// These sessions have no engine: once the panel knows, its launcher
+	// has the notice above the rows, and rows stay where they are drawn.
+	assert_true(client_saw(c, "engine 2 ") ||
+		client_wait_line(c, "engine 2 ", WAIT_MS, NULL, 0));
 	return c;
 }
 
@@ -127,9 +131,13 @@ static void test_bar_and_launcher_show_the_store(void **state) {
 	open_menu(h);
 	int x, y, w, hh;
 	int top = menu_top(panel);
+	// The rows where the panel says it drew them (below the engine
+	// notice: this session has no engine).
 	assert_true(find_hit(panel, "menu", 3, "org.test.Asks", &x, &y, &w, &hh));
 	assert_true(find_hit(panel, "menu", 3, "org.test.Red", &x, &y, &w, &hh));
+	int red_row = top + y;
 	assert_true(find_hit(panel, "menu", 3, "org.test.Tile", &x, &y, &w, &hh));
+	int tile_row = top + y;
 	harness_sleep(h, 200);
 	struct image img;
 	assert_true(harness_screenshot(h, 0, &img));
@@ -138,10 +146,8 @@ static void test_bar_and_launcher_show_the_store(void **state) {
 		image_write_png(&img, keep);
 	}
 	// Rows are sorted by name: Asks, Red, Tile. Red's icon is red.
-	int red_row = top + 36 + 44;
 	assert_int_equal(image_rgb(&img, 26, red_row + 22), 0xff0000);
 	// Tile has a letter tile: a coloured square with a white letter.
-	int tile_row = top + 36 + 88;
 	uint32_t tile = image_rgb(&img, 12, tile_row + 8);
 	assert_true(tile != 0xff0000 && tile != 0x1c1f26 && tile != 0);
 	int white = 0, text = 0;
@@ -373,8 +379,42 @@ static void test_launch_without_engine_says_why(void **state) {
 	stop(h);
 }
 
+/* No engine: the panel says so on its own, in the bar and as a notice in
+ * the launcher with the short reason and the command that fixes it. */
+static void test_panel_says_the_engine_is_missing(void **state) {
+	struct harness *h = start_with_store(NULL);
+	struct test_client *panel = spawn_panel(h, NULL);
+	const char *fix = getuid() == 0 ?
+		"systemctl enable --now podman.socket (or docker)" :
+		"systemctl --user enable --now podman.socket";
+	char want[512];
+	snprintf(want, sizeof(want), "engine 2 '' 0 'no container engine is "
+		"running' '%s'", fix);
+	assert_true(client_saw(panel, want));
+	// The bar's chip, in the error colour, left of the clock.
+	int x, y, w, hh;
+	assert_true(find_hit(panel, "bar", 1, "engine", &x, &y, &w, &hh));
+	assert_true(x > 100);
+	assert_true(harness_wait_pixel(h, x + 3, OUTPUT_H - BAR_H + y + 2,
+		0xe06c75, WAIT_MS));
+	// Clicking it opens the launcher, which says why and the fix.
+	harness_click(h, x + 3, OUTPUT_H - BAR_H + y + 2, BTN_LEFT);
+	snprintf(want, sizeof(want), "notice 'no container engine is running' "
+		"'Fix: %s'", fix);
+	assert_true(client_wait_line(panel, want, WAIT_MS, NULL, 0));
+	int top = menu_top(panel);
+	assert_true(harness_wait_pixel(h, 10, top + 36 + 2, 0xe06c75, WAIT_MS));
+	// The rows follow the notice.
+	assert_true(find_hit(panel, "menu", 3, "org.test.Red", &x, &y, &w, &hh));
+	assert_true(y >= 36 + 40);
+	client_free(panel);
+	stop(h);
+}
+
 int main(void) {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_panel_says_the_engine_is_missing,
+			setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bar_and_launcher_show_the_store,
 			setup, teardown),
 		cmocka_unit_test_setup_teardown(test_keyboard_filter_and_super,

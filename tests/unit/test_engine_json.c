@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "discovery.h"
 #include "engine_json.h"
 
 #define LEN(s) strlen(s)
@@ -204,6 +205,38 @@ static void test_info_mode(void **state) {
 		sizeof(error)));
 }
 
+/* The panel's notice: a short reason and the command that fixes it. */
+static void test_missing_advice(void **state) {
+	(void)state;
+	char reason[256], fix[256];
+	engine_missing_advice("no container engine answered. Tried: "
+		"unix:///var/run/docker.sock (permission denied: the socket is for "
+		"group 'docker', which you are not in (sudo usermod -aG docker "
+		"$USER, then log in again))", false, reason, sizeof(reason), fix,
+		sizeof(fix));
+	assert_string_equal(reason, "no permission on the engine's socket "
+		"(group docker)");
+	assert_string_equal(fix, "sudo usermod -aG docker $USER, then log in "
+		"again");
+	engine_missing_advice("no container engine answered. Tried: "
+		"unix:///run/user/1000/podman/podman.sock (Couldn't connect)",
+		false, reason, sizeof(reason), fix, sizeof(fix));
+	assert_string_equal(reason, "no container engine is running");
+	assert_string_equal(fix, "systemctl --user enable --now podman.socket");
+	engine_missing_advice("the engine at unix:///x went away: EOF", true,
+		reason, sizeof(reason), fix, sizeof(fix));
+	assert_string_equal(reason, "the container engine stopped");
+	assert_string_equal(fix, "systemctl enable --now podman.socket (or "
+		"docker)");
+	// A group name that does not end is not trusted.
+	engine_missing_advice("the socket is for group 'abc", false, reason,
+		sizeof(reason), fix, sizeof(fix));
+	assert_string_equal(reason, "no container engine is running");
+	engine_missing_advice(NULL, false, reason, sizeof(reason), fix,
+		sizeof(fix));
+	assert_string_equal(reason, "no container engine is running");
+}
+
 /* Framed output (8-byte headers) and plain output; the tail is kept. */
 static void test_logs_text(void **state) {
 	(void)state;
@@ -228,6 +261,7 @@ static void test_logs_text(void **state) {
 int main(void) {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_logs_text),
+		cmocka_unit_test(test_missing_advice),
 		cmocka_unit_test(test_info_mode),
 		cmocka_unit_test(test_version_docker_and_podman),
 		cmocka_unit_test(test_version_choice),
