@@ -312,6 +312,15 @@ static long now_ms(void) {
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
+/* One turn of the loop while the session ends, as wl_display_run turns
+ * it: what the clients are owed goes out first. Without the flush an app
+ * that waits for an answer of ours on its way out (foot does, on SIGTERM)
+ * never gets it and holds the exit until the stop timeout's SIGKILL. */
+static void turn_loop(struct pwl_server *server) {
+	wl_display_flush_clients(server->display);
+	wl_event_loop_dispatch(server->loop, 100);
+}
+
 void containers_destroy(struct pwl_containers *c) {
 	if (!c) {
 		return;
@@ -336,14 +345,14 @@ void containers_destroy(struct pwl_containers *c) {
 		long deadline = now_ms() + server->config->containers.stop_timeout_s *
 			1000L + 3000;
 		while (engine_pending(c->engine) > 0 && now_ms() < deadline) {
-			wl_event_loop_dispatch(server->loop, 100);
+			turn_loop(server);
 		}
 		if (c->state == LINK_CONNECTED) {
 			c->exiting = true;
 			list_containers(c);
 			deadline += 2000;
 			while (engine_pending(c->engine) > 0 && now_ms() < deadline) {
-				wl_event_loop_dispatch(server->loop, 100);
+				turn_loop(server);
 			}
 		}
 		if (engine_pending(c->engine) > 0) {

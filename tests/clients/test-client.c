@@ -44,6 +44,7 @@ struct popup_spec {
 
 static struct {
 	bool ignore_close; // --ignore-close: unmap but keep running
+	bool roundtrip_on_term; // --roundtrip-on-term: as foot exits
 	struct wl_display *display;
 	struct wl_compositor *compositor;
 	struct wl_shm *shm;
@@ -870,6 +871,13 @@ static uint32_t parse_anchor(const char *text) {
 	return anchor;
 }
 
+static volatile sig_atomic_t got_term;
+
+static void handle_term(int sig) {
+	(void)sig;
+	got_term = 1;
+}
+
 static int arg_int(const char *text) {
 	char *end;
 	long v = strtol(text, &end, 10);
@@ -914,6 +922,7 @@ static bool parse_args(int argc, char *argv[]) {
 		{ "damage", required_argument, NULL, 'd' },
 		{ "surfaces", required_argument, NULL, 'u' },
 		{ "ignore-close", no_argument, NULL, 'I' },
+		{ "roundtrip-on-term", no_argument, NULL, 'Q' },
 		{ "shm-pool-mib", required_argument, NULL, 'm' },
 		{ "bind-hidden", no_argument, NULL, 'H' },
 		{ "activate", required_argument, NULL, 'V' },
@@ -1005,6 +1014,9 @@ static bool parse_args(int argc, char *argv[]) {
 			break;
 		case 'I':
 			c.ignore_close = true;
+			break;
+		case 'Q':
+			c.roundtrip_on_term = true;
 			break;
 		case 'm':
 			c.shm_pool_mib = arg_int(optarg);
@@ -1200,9 +1212,21 @@ int main(int argc, char *argv[]) {
 		create_toplevel();
 	}
 
+	if (c.roundtrip_on_term) {
+		struct sigaction sa = { .sa_handler = handle_term };
+		sigaction(SIGTERM, &sa, NULL);
+	}
 	long start = now_ms();
 	bool popup_made = false, stalled = false;
 	while (c.running) {
+		if (got_term) {
+			// An app that tidies up on SIGTERM and waits for the
+			// compositor's answer before it exits, as foot does.
+			say("terminating");
+			int status = wl_display_roundtrip(c.display) < 0 ? 1 : 0;
+			say("bye");
+			exit(status);
+		}
 		if (wl_display_flush(c.display) < 0 && errno != EAGAIN) {
 			break;
 		}
