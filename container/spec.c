@@ -197,6 +197,10 @@ char *spec_to_json(const struct container_spec *spec, char *error,
 	if (spec->user) {
 		json_object_object_add(root, "User", json_object_new_string(spec->user));
 	}
+	if (spec->working_dir) {
+		json_object_object_add(root, "WorkingDir",
+			json_object_new_string(spec->working_dir));
+	}
 	struct json_object *labels = json_object_new_object();
 	for (size_t i = 0; i < spec->labels_len; i++) {
 		json_object_object_add(labels, spec->labels[i].key,

@@ -30,6 +30,7 @@ struct container_spec {
 	const char *const *command; // NULL-terminated; NULL: the image's
 	const char *const *env; // "NAME=value", NULL-terminated; may be NULL
 	const char *user; // "uid:gid"; may be NULL
+	const char *working_dir; // Config.WorkingDir; NULL: the image's
 	const struct spec_bind *binds;
 	size_t binds_len;
 	const struct spec_device *devices;

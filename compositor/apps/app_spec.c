@@ -55,6 +55,9 @@ bool app_spec_build(const struct app_spec_input *in, struct app_spec *out,
 		.command = (const char *const *)out->command,
 		.env = out->env,
 		.user = out->user,
+		// Apps start in their data directory, as a program started from
+		// a desktop starts in the user's home.
+		.working_dir = m->data_path ? m->data_path : APP_HOME,
 		.binds = out->binds,
 		.binds_len = 2,
 		.devices = gpu ? in->gpu->devices : NULL,

@@ -147,6 +147,8 @@ static void test_manifest_parts(void **state) {
 	struct json_object *mounts = at(at(c, "HostConfig"), "Mounts");
 	assert_string_equal(str(json_object_array_get_idx(mounts, 1), "Target"),
 		"/srv/data");
+	// The app starts in its data, wherever that is.
+	assert_string_equal(str(c, "WorkingDir"), "/srv/data");
 	struct json_object *e = at(c, "Env");
 	assert_string_equal(json_object_get_string(json_object_array_get_idx(e,
 		3)), "HOME=/tmp");
@@ -177,6 +179,7 @@ static void test_user_mapping(void **state) {
 	struct json_object *c = build(0, NULL, env, NULL, false);
 	assert_string_equal(str(c, "User"), "1000:1000");
 	assert_null(at(at(c, "HostConfig"), "UsernsMode"));
+	assert_string_equal(str(c, "WorkingDir"), "/home/pocket"); // its data
 	json_object_put(c);
 	// Rootless Podman: keep-id, the same uid inside.
 	users_mode = APP_USERS_KEEP_ID;
