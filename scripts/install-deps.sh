@@ -14,9 +14,11 @@ packages=(
 	fonts-dejavu-core xcursor-themes seatd xwayland
 	# test and compare
 	foot weston wayland-utils grim sway cage
-	podman runc catatonit docker.io busybox-static curl uidmap
+	podman runc catatonit slirp4netns docker.io busybox-static curl uidmap
 	# fuzzing
 	clang libclang-rt-14-dev
+	# packaging (tests/package/test-deb.sh)
+	debhelper dpkg-dev debootstrap
 )
 
 missing=()
@@ -27,11 +29,17 @@ done
 if [ ${#missing[@]} -eq 0 ]; then
 	exit 0
 fi
-echo "Installing: ${missing[*]}"
 SUDO=
 if [ "$(id -u)" -ne 0 ]; then
+	# An ordinary user: sudo if there is one, else say what to install.
+	if ! command -v sudo >/dev/null 2>&1; then
+		echo "pocketwl: these Debian packages are missing: ${missing[*]}" >&2
+		echo "pocketwl: as root, run: apt-get install --no-install-recommends ${missing[*]}" >&2
+		exit 1
+	fi
 	SUDO=sudo
 fi
+echo "Installing: ${missing[*]}"
 $SUDO apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
 	--no-install-recommends "${missing[@]}" >/dev/null

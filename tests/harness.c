@@ -321,6 +321,10 @@ static void exec_compositor(struct harness *h, const struct harness_options *o,
 		}
 		free(copy);
 	}
+	if (o->argv) {
+		execv(o->argv[0], (char *const *)o->argv);
+		_exit(127);
+	}
 	const char *bin = compositor_path();
 	if (config_path) {
 		execl(bin, bin, "-d", "--config", config_path, (char *)NULL);

@@ -19,6 +19,10 @@ struct harness_options {
 	int outputs; // headless outputs at start (default 1)
 	const char *extra_env; // "NAME=value" for the compositor; may be NULL
 	const char *runtime_dir; // an existing XDG_RUNTIME_DIR; may be NULL
+	/* A command that ends up exec'ing pocketwl (pocketwl-session ...)
+	 * instead of pocketwl itself; with config NULL it reads the config
+	 * from XDG_CONFIG_HOME, the runtime dir. May be NULL. */
+	const char *const *argv;
 };
 
 struct harness *harness_start(const struct harness_options *options);

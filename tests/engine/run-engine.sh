@@ -5,16 +5,35 @@
 # as on a stock machine without fuse-overlayfs), the tests run as that user. The tests
 # get $ENGINE_RESTART, a script that kills the engine and starts it again
 # on the same socket and storage, and $ENGINE_PIDFILE.
-#   run-engine.sh podman|docker TEST_BINARY
+# docker-user: rootful Docker whose socket is for the docker group, the
+# tests run as an ordinary member of that group.
+#   run-engine.sh podman|docker|podman-user|docker-user TEST_BINARY
 set -uo pipefail
 source "$(dirname "$0")/../../scripts/podman-conf.sh"
 engine=$1
 binary=$2
 dir=$(mktemp -d /tmp/pwl-engine-XXXXXX)
 as_user=()
-if [ "$engine" = podman-user ]; then
+if [ "$engine" = podman-user ] || [ "$engine" = docker-user ]; then
 	user=${PWL_TEST_USER:-pwltest}
+	if [ "$engine" = docker-user ]; then
+		# Rootful Docker used through the docker group, as Debian's
+		# docker.io sets it up for a user added to that group.
+		user=${PWL_TEST_DOCKER_USER:-pwldocker}
+		getent group docker >/dev/null || groupadd --system docker || exit 1
+	fi
 	id "$user" >/dev/null 2>&1 || useradd -m -s /bin/sh "$user" || exit 1
+	if [ "$engine" = docker-user ]; then
+		usermod -aG docker "$user" || exit 1
+	fi
+	# Rootless networking (slirp4netns) opens /dev/net/tun, which Debian's
+	# udev makes 0666; some machines (these included) have it 0600. Make
+	# it as on a stock machine for the run, and put it back after.
+	tun_mode=
+	if [ -c /dev/net/tun ] && [ "$(stat -c %a /dev/net/tun)" != 666 ]; then
+		tun_mode=$(stat -c %a /dev/net/tun)
+		chmod 0666 /dev/net/tun
+	fi
 	chown "$user:" "$dir"
 	chmod 0700 "$dir"
 	mkdir -p "$dir/run"
@@ -23,7 +42,10 @@ if [ "$engine" = podman-user ]; then
 	as_user=(runuser -u "$user" -- env HOME="$(getent passwd "$user" |
 		cut -d: -f6)" XDG_RUNTIME_DIR="$dir/run" PATH="$PATH")
 fi
+helper=
 cleanup() {
+	[ -n "${tun_mode:-}" ] && chmod "$tun_mode" /dev/net/tun
+	[ -n "$helper" ] && kill "$helper" 2>/dev/null
 	if [ -f "$dir/engine.pid" ]; then
 		kill "$(cat "$dir/engine.pid")" 2>/dev/null
 		sleep 0.5
@@ -45,6 +67,13 @@ podman-user)
 	command="${as_user[*]} CONTAINERS_CONF=$dir/containers.conf podman \
 --storage-driver vfs --root $dir/root --runroot $dir/runroot --tmpdir $dir/tmp \
 system service --time=0 unix://$dir/engine.sock"
+	;;
+docker-user)
+	# The socket belongs to the docker group (mode 0660), as with
+	# docker.socket; the tests run as a member of it.
+	command="exec dockerd -H unix://$dir/engine.sock --group docker \
+--bridge=none --iptables=false --ip6tables=false \
+--data-root $dir/data --exec-root $dir/exec --pidfile $dir/docker.pid"
 	;;
 podman)
 	write_podman_conf "$dir/containers.conf"
@@ -117,6 +146,23 @@ rm -f "$dir/docker.pid"
 exec bash "$dir/start.sh"
 RESTART
 bash "$dir/start.sh" || exit 1
+restart="bash $dir/restart.sh"
+if [ ${#as_user[@]} -gt 0 ]; then
+	# The tests run as the user, who cannot restart a root dockerd (nor
+	# runuser itself): a root helper here does it on request.
+	mkfifo "$dir/restart.req" "$dir/restart.done"
+	chown "$user:" "$dir/restart.req" "$dir/restart.done"
+	(
+		while read -r _ < "$dir/restart.req"; do
+			bash "$dir/restart.sh" >> "$dir/engine.log" 2>&1
+			echo $? > "$dir/restart.done"
+		done
+	) &
+	helper=$!
+	printf '#!/usr/bin/env bash\necho go > "%s/restart.req"\nread -r rc < "%s/restart.done"\nexit "$rc"\n' \
+		"$dir" "$dir" > "$dir/ask-restart.sh"
+	restart="bash $dir/ask-restart.sh"
+fi
 
 # The test image: a static busybox and a few of its applets.
 mkdir -p "$dir/rootfs/bin" "$dir/rootfs/tmp"
@@ -129,13 +175,13 @@ tar -C "$dir/rootfs" --owner=0 --group=0 --numeric-owner -cf "$dir/rootfs.tar" .
 
 if [ ${#as_user[@]} -gt 0 ]; then
 	chown -R "$user:" "$dir/rootfs" "$dir/rootfs.tar" "$dir/start.sh" \
-		"$dir/restart.sh"
+		"$dir/restart.sh" "$dir/ask-restart.sh"
 fi
 # The library must leak nothing, whatever the engine does.
 "${as_user[@]}" env ASAN_OPTIONS=${RUN_ENGINE_ASAN:-detect_leaks=1} \
 	POCKETCTL=${POCKETCTL:-} POCKETWL=${POCKETWL:-} \
 	PWL_TEST_CLIENT=${PWL_TEST_CLIENT:-} APP_ROOTFS=${APP_ROOTFS:-} \
-	POCKET_PANEL=${POCKET_PANEL:-} \
+	POCKET_PANEL=${POCKET_PANEL:-} POCKETWL_SESSION=${POCKETWL_SESSION:-} \
 	ENGINE_NAME=$engine ENGINE_ADDRESS=unix://$dir/engine.sock \
-	ENGINE_PIDFILE=$dir/engine.pid ENGINE_RESTART="bash $dir/restart.sh" \
+	ENGINE_PIDFILE=$dir/engine.pid ENGINE_RESTART="$restart" \
 	TEST_ROOTFS=$dir/rootfs.tar "$binary"

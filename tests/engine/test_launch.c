@@ -521,11 +521,18 @@ static void test_single_instance_and_consent(void **state) {
 			struct json_object *a = json_object_array_get_idx(apps, k);
 			running += !strcmp(jstr(a, "app"), "asks") && jbool(a, "ready");
 		}
-		json_object_put(reply);
 		if (running == 2) {
+			json_object_put(reply);
 			break;
 		}
-		assert_true(i < 99);
+		if (i == 99) {
+			char *log = harness_log(h);
+			size_t len = strlen(log);
+			printf("# log tail:\n%s\n", log + (len > 3000 ? len - 3000 : 0));
+			fail_msg("two instances of asks never ran; ps: %s",
+				json_object_to_json_string(reply));
+		}
+		json_object_put(reply);
 		harness_sleep(h, 100);
 	}
 	struct json_object *c = inspect_running(h, "asks", NULL);
@@ -1783,9 +1790,101 @@ static void test_same_id_from_two_stores(void **state) {
  * podman-user): the app runs as the user (keep-id), its data files are
  * the user's on the host, its socket directory is the user's and closed
  * to others, and the session says the engine is rootless. */
+/* Ending the session is quick: an app that answers SIGTERM (after one
+ * last roundtrip, as foot does) exits at once with its own status, where
+ * it used to wait, unanswered, for the stop timeout's SIGKILL. */
+static void test_session_end_is_quick(void **state) {
+	(void)state;
+	write_app("quick", "", "--roundtrip-on-term --size 60x60");
+	struct harness *h = start_session(NULL);
+	launch(h, "quick");
+	json_object_put(app_window(h, "quick"));
+	json_object_put(wait_state(h, "quick", "running"));
+	json_object_put(harness_ipc(h, "{\"command\":\"quit\"}"));
+	for (int i = 0; i < 150 && harness_compositor_alive(h); i++) {
+		usleep(100 * 1000);
+	}
+	char *log = harness_log(h);
+	const char *line = strstr(log, "exited with status");
+	printf("# %.100s\n", line ? line : "(no exit in the log)");
+	assert_non_null(strstr(log, "App quick (quick-1) exited with status 0 "
+		"after a stop"));
+	free(log);
+	assert_int_equal(harness_stop(h), 0);
+	assert_int_equal(labeled_containers(), 0);
+}
+
+/* doc/kiosk.md's setup as written, but for systemd: the user's own
+ * rootless Podman where its podman.socket would be
+ * ($XDG_RUNTIME_DIR/podman/podman.sock), ~/.config/pocketwl/config.ini
+ * naming the store, and the kiosk unit's command, pocketwl-session --kiosk
+ * ID. The app comes up fullscreen, comes back when killed, and the admin
+ * combination ends the session with status 0 and nothing left. */
+static void test_kiosk_guide_setup(void **state) {
+	(void)state;
+	write_app("org.example.Sign", "", "--color ff00c000");
+	char rt[] = "/tmp/pwl-kiosk-XXXXXX";
+	assert_non_null(mkdtemp(rt));
+	char path[512], text[1024];
+	snprintf(path, sizeof(path), "%s/podman", rt);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/podman/podman.sock", rt);
+	assert_int_equal(symlink(engine_sock, path), 0);
+	snprintf(path, sizeof(path), "%s/pocketwl", rt);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/pocketwl/config.ini", rt);
+	snprintf(text, sizeof(text), "[stores]\npath = %s\n", store_path());
+	write_file(path, text);
+	// The installed layout: pocketwl and pocketctl on PATH.
+	char env[2200], bindir[1024], ctldir[1024];
+	snprintf(bindir, sizeof(bindir), "%s", getenv("POCKETWL"));
+	*strrchr(bindir, '/') = '\0';
+	snprintf(ctldir, sizeof(ctldir), "%s", getenv("POCKETCTL"));
+	*strrchr(ctldir, '/') = '\0';
+	snprintf(env, sizeof(env), "PATH=%s:%s:/usr/sbin:/usr/bin:/sbin:/bin",
+		bindir, ctldir);
+	const char *argv[] = { getenv("POCKETWL_SESSION"), "--kiosk",
+		"org.example.Sign", NULL };
+	assert_non_null(argv[0]);
+	struct harness_options o = { .runtime_dir = rt, .argv = argv,
+		.extra_env = env };
+	struct harness *h = harness_start(&o);
+	assert_non_null(h);
+	struct json_object *w = harness_wait_window_where(h, "org.example.Sign",
+		is_fullscreen_undecorated, WAIT_MS);
+	if (!w) {
+		char *log = harness_log(h);
+		fail_msg("no kiosk window; log:\n%s", log);
+	}
+	json_object_put(w);
+	assert_true(harness_wait_pixel(h, 640, 360, 0x00c000, WAIT_MS));
+	// Found by itself where the guide's podman.socket puts it.
+	char *log = harness_log(h);
+	snprintf(text, sizeof(text), "Container engine at unix://%s/podman/"
+		"podman.sock", rt);
+	assert_non_null(strstr(log, text));
+	free(log);
+	struct json_object *rec = wait_state(h, "org.example.Sign", "running");
+	kill_container(jstr(rec, "container"));
+	json_object_put(rec);
+	assert_true(harness_wait_no_window(h, "org.example.Sign", WAIT_MS));
+	w = harness_wait_window_where(h, "org.example.Sign",
+		is_fullscreen_undecorated, WAIT_MS);
+	assert_non_null(w);
+	json_object_put(w);
+	harness_key(h, "Control,Mod1,Shift", KEY_ESC);
+	for (int i = 0; i < 100 && harness_compositor_alive(h); i++) {
+		harness_sleep(h, 100);
+	}
+	assert_false(harness_compositor_alive(h));
+	assert_int_equal(harness_stop(h), 0);
+	assert_int_equal(labeled_containers(), 0);
+}
+
 static void test_ordinary_user_launch(void **state) {
 	(void)state;
 	write_app("mine", "", "--color 00ff00ff --size 120x80");
+	write_app("gfx", "Permissions=gpu\n", "--size 50x50");
 	struct harness *h = start_session(NULL);
 	launch(h, "mine");
 	json_object_put(app_window(h, "mine"));
@@ -1801,13 +1900,59 @@ static void test_ordinary_user_launch(void **state) {
 	struct json_object *engine = harness_ipc(h, "{\"command\":\"engine\"}");
 	struct json_object *e = json_object_object_get(engine, "engine");
 	printf("# engine: %s\n", json_object_to_json_string(e));
-	assert_true(jbool(e, "rootless"));
+	bool rootless = !strcmp(getenv("ENGINE_NAME"), "podman-user");
+	assert_int_equal(jbool(e, "rootless"), rootless);
+	assert_string_equal(jstr(e, "mode"), rootless ? "rootless Podman" :
+		"rootful Docker");
+	// What is reported is what the engine does: the container's limits
+	// as the engine holds them.
+	struct json_object *c = inspect_running(h, "mine", NULL);
+	struct json_object *hc = json_object_object_get(c, "HostConfig");
+	long long memory = json_object_get_int64(json_object_object_get(hc,
+		"Memory"));
+	printf("# HostConfig.Memory %lld, limits_enforced %d\n", memory,
+		jbool(e, "limits_enforced"));
+	assert_int_equal(memory == 4096LL << 20, jbool(e, "limits_enforced"));
+	assert_int_equal(jbool(e, "gpu_groups"), !rootless);
+	json_object_put(c);
+	// pocketctl info says the same in words, and names what asks for gpu.
+	char cmd[2048], out[4096];
+	snprintf(cmd, sizeof(cmd), "POCKETWL_SOCK='%s/pocketwl.%s.sock' '%s' "
+		"info gfx --store '%s' 2>&1", harness_runtime_dir(h),
+		harness_display(h), getenv("POCKETCTL"), store_path());
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	size_t n = fread(out, 1, sizeof(out) - 1, p);
+	out[n] = '\0';
+	pclose(p);
+	printf("# pocketctl info gfx:\n%s", out);
+	assert_non_null(strstr(out, jbool(e, "limits_enforced") ?
+		"memory and pid limits: enforced" :
+		"memory and pid limits: NOT enforced"));
+	assert_non_null(strstr(out, rootless ? "gpu: NOT available" :
+		"gpu: device groups passed"));
 	json_object_put(engine);
+	// The panel's consent for gpu says what will not be in force.
+	struct test_client *panel = spawn_panel_with_menu(h);
+	char want[128];
+	snprintf(want, sizeof(want), "engine 1 '%s' ", rootless ?
+		"rootless Podman" : "rootful Docker");
+	assert_true(client_saw(panel, want) ||
+		client_wait_line(panel, want, WAIT_MS, NULL, 0));
+	int top = panel_menu_top(panel);
+	int x, y;
+	assert_true(panel_hit(panel, "menu hit 3 gfx ", &x, &y));
+	harness_click(h, x + 100, top + y + 20, BTN_LEFT);
+	// The consent view (its Allow once button), not a launch.
+	assert_true(panel_hit(panel, "menu hit 7 gfx ", &x, &y));
+	harness_sleep(h, 300);
+	assert_int_equal(client_saw(panel, "consent note gfx 'gpu: not "
+		"available"), rootless);
+	client_free(panel);
 	struct json_object *reply = harness_ipc(h, "{\"command\":\"stop\","
 		"\"app\":\"mine\"}");
 	json_object_put(reply);
 	char *logs = wait_saved_logs(h, "mine");
-	char want[64];
 	snprintf(want, sizeof(want), "uid=%u", (unsigned)getuid());
 	assert_non_null(strstr(logs, want));
 	assert_non_null(strstr(logs, "CapEff:\t0000000000000000"));
@@ -1842,15 +1987,32 @@ int main(void) {
 		cmocka_unit_test(test_app_floods_its_output),
 		cmocka_unit_test(test_runtime_dir_is_private),
 		cmocka_unit_test(test_same_id_from_two_stores),
+		cmocka_unit_test(test_session_end_is_quick),
 	};
 	if (getenv("PWL_TEST_FILTER")) {
 		cmocka_set_test_filter(getenv("PWL_TEST_FILTER"));
 	}
 	if (getuid() != 0) {
-		// An ordinary user's session: what such a user can run (no
-		// mounts, no device nodes, no other users).
+		// An ordinary user's session: every test that needs no mount
+		// (USB stores are bind mounts made by the test) and no device
+		// node, as such a user runs them.
 		const struct CMUnitTest user_tests[] = {
 			cmocka_unit_test(test_ordinary_user_launch),
+			cmocka_unit_test(test_session_end_is_quick),
+			cmocka_unit_test(test_kiosk_guide_setup),
+			cmocka_unit_test(test_crash_and_grace),
+			cmocka_unit_test(test_single_instance_and_consent),
+			cmocka_unit_test(test_launch_loads_archive),
+			cmocka_unit_test(test_kiosk_restarts_app),
+			cmocka_unit_test(test_panel_launches),
+			cmocka_unit_test(test_override_narrows),
+			cmocka_unit_test(test_cycles_leave_nothing),
+			cmocka_unit_test(test_hostile_data_dirs),
+			cmocka_unit_test(test_archive_cannot_take_another_apps_image),
+			cmocka_unit_test(test_app_floods_its_output),
+			cmocka_unit_test(test_runtime_dir_is_private),
+			cmocka_unit_test(test_orphans_removed_at_start),
+			cmocka_unit_test(test_leftovers_removed),
 		};
 		return cmocka_run_group_tests_name("launch-user", user_tests, setup,
 			teardown);
