@@ -50,8 +50,10 @@ cleanup() {
 		kill "$(cat "$dir/engine.pid")" 2>/dev/null
 		sleep 0.5
 	fi
-	# What a killed engine leaves behind (dockerd's containerd, shims).
+	# What a killed engine leaves behind (dockerd's containerd, shims),
+	# and rootless Podman's pause process (its pid file in our tmpdir).
 	pkill -9 -f "$dir" 2>/dev/null
+	[ -f "$dir/tmp/pause.pid" ] && kill -9 "$(cat "$dir/tmp/pause.pid")" 2>/dev/null
 	sleep 0.2
 	# Containers' mounts must go before their directories.
 	grep " $dir" /proc/mounts | awk '{print $2}' | sort -r |
