@@ -2,6 +2,8 @@
 # Builds the demo pocket store (no registry: images are made from Debian's
 # own programs and their libraries) and makes sure an engine answers.
 #   demo-store.sh STORE_DIR ENGINE_DIR
+# When no engine answers it starts a private Podman service and writes its
+# pid to ENGINE_DIR/podman.pid.
 # (Podman 4.3 names imported images :latest whatever tag is asked for.)
 # Prints the engine address on its last line. Apps:
 #   org.pocketwl.Terminal  foot, with fonts, its home in the store (foot
@@ -24,10 +26,17 @@ else
 	write_podman_conf "$engine_dir/containers.conf"
 	sock=$engine_dir/podman.sock
 	rm -f "$sock"
-	CONTAINERS_CONF=$engine_dir/containers.conf setsid podman \
+	storage=()
+	if [ "$(id -u)" -ne 0 ] && ! command -v fuse-overlayfs >/dev/null; then
+		# Rootless without fuse-overlayfs: vfs, as Podman would choose.
+		storage=(--storage-driver vfs)
+	fi
+	CONTAINERS_CONF=$engine_dir/containers.conf setsid podman "${storage[@]}" \
 		--root "$engine_dir/root" --runroot "$engine_dir/runroot" \
 		--tmpdir "$engine_dir/tmp" system service --time=0 "unix://$sock" \
 		< /dev/null > "$engine_dir/podman.log" 2>&1 &
+	# Whoever started it stops it (scripts/run.sh does at its end).
+	echo $! > "$engine_dir/podman.pid"
 	for _ in $(seq 100); do
 		curl -sf --unix-socket "$sock" http://localhost/_ping >/dev/null 2>&1 \
 			&& break

@@ -1,46 +1,93 @@
 #!/usr/bin/env bash
-# Sets up and runs pocketwl: installs the packages, builds, and starts the
-# session nested in the running desktop (Wayland or X11), on the seat when
-# started from a text console, and headless otherwise (then it writes a
-# screenshot and says where).
+# Sets up and runs pocketwl with the demo store, as root or as an ordinary
+# user: installs the packages (or names the missing ones when there is no
+# sudo), builds, and starts the session with the real pocket-panel: nested
+# in the running desktop (Wayland or X11), on the seat when started from a
+# text console, headless otherwise (then it writes a screenshot and says
+# where).
 #
-#   scripts/run.sh            run until the session ends (Super+Shift+E)
+#   scripts/run.sh                   run until the session ends (Super+Shift+E)
 #   PWL_DEMO_EXIT=1 scripts/run.sh   headless: exit after the screenshot
-set -euo pipefail
-cd "$(dirname "$0")/.."
+#
+# Whatever happens, it leaves no process behind: the session, its apps'
+# containers and a Podman service it started itself all end with it.
+set -uo pipefail
+cd "$(dirname "$0")/.." || exit 1
 top=$PWD
 
-bash scripts/install-deps.sh
+say() { echo "pocketwl: $*"; }
+fail() { echo "pocketwl: $*" >&2; exit 1; }
+
+bash scripts/install-deps.sh || fail "the packages above are needed first"
 if [ ! -d build ]; then
-	meson setup build -Dbuildtype=debugoptimized >/dev/null
+	meson setup build -Dbuildtype=debugoptimized >/dev/null ||
+		fail "meson setup failed (see build/meson-logs/meson-log.txt)"
 fi
-ninja -C build >/dev/null
+ninja -C build >/dev/null || fail "the build failed: run 'ninja -C build' to see why"
 
 pocketwl=$top/build/compositor/pocketwl
 pocketctl=$top/build/compositor/ctl/pocketctl
-demo_client=$top/build/tests/pwl-test-client
+panel=$top/build/launcher/pocket-panel
 
 if [ -z "${XDG_RUNTIME_DIR:-}" ] || [ ! -w "${XDG_RUNTIME_DIR:-/nonexistent}" ]; then
-	export XDG_RUNTIME_DIR=$(mktemp -d /tmp/pocketwl-runtime-XXXXXX)
+	XDG_RUNTIME_DIR=$(mktemp -d /tmp/pocketwl-runtime-XXXXXX)
+	export XDG_RUNTIME_DIR
 	chmod 700 "$XDG_RUNTIME_DIR"
 fi
 
+pid=
+engine_pid_file=$top/out/engine/podman.pid
+cleanup() {
+	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+		# The session stops its apps' containers before it exits.
+		POCKETWL_SOCK=${sock:-} "$pocketctl" quit >/dev/null 2>&1 || kill "$pid"
+		for _ in $(seq 150); do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -9 "$pid" 2>/dev/null
+	fi
+	if [ -f "$engine_pid_file" ]; then
+		local engine_pid
+		engine_pid=$(cat "$engine_pid_file")
+		kill "$engine_pid" 2>/dev/null
+		for _ in $(seq 100); do
+			kill -0 "$engine_pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -9 "$engine_pid" 2>/dev/null
+		rm -f "$engine_pid_file"
+		# Rootless Podman leaves a pause process holding its user
+		# namespace; that of our private service (its pid file is in the
+		# service's own tmpdir) goes with it.
+		local pause=$top/out/engine/tmp/pause.pid
+		if [ -f "$pause" ]; then
+			kill "$(cat "$pause")" 2>/dev/null
+			rm -f "$pause"
+		fi
+	fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
 # The demo store: a terminal and an animated demo, as containers built here
 # from Debian's programs (no registry), and an engine that answers.
-echo "pocketwl: building the demo store in $top/out/demo-store"
+say "building the demo store in $top/out/demo-store"
 mkdir -p "$top/out"
 engine=$(POCKETCTL=$pocketctl bash scripts/demo-store.sh "$top/out/demo-store" \
-	"$top/out/engine" | tail -n 1)
+	"$top/out/engine" | tail -n 1) || fail "the demo store could not be built (above)"
+[ -n "$engine" ] || fail "no container engine answers and none could be started"
 
-# The session's config: the demo store, the engine, a few keybindings.
+# The session's config: the demo store, the engine, the real panel, a few
+# keybindings.
 config=$top/out/pocketwl-demo.ini
 cat > "$config" <<INI
 [stores]
 path = $top/out/demo-store
 [containers]
 engine = $engine
-[startup]
-exec = $pocketctl launch --yes org.pocketwl.Terminal
+[panel]
+command = $panel
 [keybindings]
 Super+Return = spawn $pocketctl launch --yes org.pocketwl.Terminal
 Super+p = spawn $pocketctl launch org.pocketwl.Pattern
@@ -50,39 +97,55 @@ Super+m = maximize
 Super+Tab = focus-next
 INI
 
-demo_clients() {
-	# A bar on the top layer and the demo store's two apps, each in its
-	# own container, so there is something real to see.
-	"$demo_client" --layer 2 --anchor top,left,right --zone 28 --size 10x28 \
-		--color ff202830 --app-id demo-bar >/dev/null &
-	"$pocketctl" launch --yes org.pocketwl.Terminal >/dev/null 2>&1
-	"$pocketctl" launch org.pocketwl.Pattern
+# Launches an app and, if it does not start, says which, why and where its
+# log is; the session goes on either way.
+launch_app() { # APP [--yes]
+	local out
+	if ! out=$("$pocketctl" launch "$@" 2>&1); then
+		echo "pocketwl: $1 did not start: ${out:-no reason given}" >&2
+		echo "pocketwl: its log: $pocketctl logs $1 (the session's log: ${log:-its terminal})" >&2
+		return 1
+	fi
+}
+
+demo_apps() {
+	launch_app org.pocketwl.Terminal --yes
+	launch_app org.pocketwl.Pattern --yes
 }
 
 if [ -n "${WAYLAND_DISPLAY:-}" ] || [ -n "${DISPLAY:-}" ]; then
-	echo "pocketwl: nested in the running desktop"
-	exec "$pocketwl" -c "$config" -- sh -c "$(declare -f demo_clients); demo_client=$demo_client; pocketctl=$pocketctl; demo_clients; wait"
+	say "nested in the running desktop"
+	"$pocketwl" -c "$config" -- sh -c "$(declare -f launch_app demo_apps); pocketctl=$pocketctl; demo_apps; wait" &
+	pid=$!
+	wait "$pid"
+	exit $?
 fi
 
 if tty 2>/dev/null | grep -qE '^/dev/(tty[0-9]+|console)$'; then
-	echo "pocketwl: on this seat (Super+Shift+E quits)"
+	say "on this seat (Super+Shift+E quits)"
 	if [ -z "${XDG_SESSION_ID:-}" ] && command -v seatd-launch >/dev/null; then
-		exec seatd-launch -- "$pocketwl" -c "$config"
+		seatd-launch -- "$pocketwl" -c "$config" &
+	else
+		"$pocketwl" -c "$config" &
 	fi
-	exec "$pocketwl" -c "$config"
+	pid=$!
+	wait "$pid"
+	exit $?
 fi
 
-echo "pocketwl: no display and no console: running headless"
+say "no display and no console: running headless"
 export WLR_BACKENDS=headless WLR_RENDERER=pixman WLR_LIBINPUT_NO_DEVICES=1
 log=$XDG_RUNTIME_DIR/pocketwl.log
 "$pocketwl" -c "$config" > "$log" 2>&1 &
 pid=$!
+sock=
 for _ in $(seq 100); do
 	sock=$(ls "$XDG_RUNTIME_DIR"/pocketwl.*.sock 2>/dev/null | head -n1 || true)
 	[ -n "$sock" ] && break
+	kill -0 "$pid" 2>/dev/null || break
 	sleep 0.05
 done
-if [ -z "${sock:-}" ]; then
+if [ -z "$sock" ]; then
 	echo "pocketwl did not start; its log:" >&2
 	cat "$log" >&2
 	exit 1
@@ -90,19 +153,19 @@ fi
 display=$(basename "$sock" .sock)
 display=${display#pocketwl.}
 export WAYLAND_DISPLAY=$display POCKETWL_SOCK=$sock
-demo_clients
-sleep 2
-mkdir -p "$top/out"
+status=0
+demo_apps || status=1
+# The panel's launcher open, so the screenshot shows the store's apps.
+sleep 1
+"$pocketctl" menu >/dev/null 2>&1
+sleep 1
 shot=$top/out/screenshot.png
-grim "$shot"
-echo "pocketwl: screenshot written to $shot"
+grim "$shot" || fail "grim could not take the screenshot"
+say "screenshot written to $shot"
 "$pocketctl" windows
 if [ -n "${PWL_DEMO_EXIT:-}" ]; then
-	"$pocketctl" quit
-	wait "$pid"
-	exit 0
+	exit $status
 fi
-echo "pocketwl: running headless on WAYLAND_DISPLAY=$display" \
+say "running headless on WAYLAND_DISPLAY=$display" \
 	"(XDG_RUNTIME_DIR=$XDG_RUNTIME_DIR); Ctrl-C ends it"
-trap '"$pocketctl" quit >/dev/null 2>&1 || kill "$pid"' INT TERM
 wait "$pid"
