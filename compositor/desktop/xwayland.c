@@ -12,6 +12,7 @@
 #include "desktop/server.h"
 #include "desktop/view.h"
 #include "util/config.h"
+#include "util/x11_dir.h"
 
 struct pwl_xwayland {
 	struct pwl_server *server;
@@ -376,6 +377,9 @@ struct pwl_xwayland *xwayland_create(struct pwl_server *server) {
 	if (!binary_installed()) {
 		wlr_log(WLR_INFO, "Xwayland is enabled but not installed; X11 apps "
 			"will not run (apt-get install xwayland)");
+		return NULL;
+	}
+	if (!x11_dir_prepare("/tmp/.X11-unix")) {
 		return NULL;
 	}
 	struct pwl_xwayland *xwayland = calloc(1, sizeof(*xwayland));
