@@ -23,6 +23,12 @@ status=$?
 
 # Count the individual cmocka tests, not just the programs.
 log="$builddir/meson-logs/testlog.txt"
+# Suites that need root say so and exit 77 when run by an ordinary user
+# (the root run has them): listed, never counted as passed.
+skipped=$(grep -E '^result: +exit status 77' -B4 "$log" | sed -nE 's/^test: +pocketwl:[a-z]+ \/ //p')
+if [ -n "$skipped" ]; then
+	echo "needs root, not run as $(id -un): $(echo $skipped)"
+fi
 passed=$(grep -cE '^\[       OK \]' "$log")
 # cmocka names a failed test twice (where it fails and in its summary).
 failed=$(grep -E '^\[  FAILED  \] [a-z0-9_]+$' "$log" | sort -u | wc -l)

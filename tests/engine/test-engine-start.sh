@@ -39,11 +39,22 @@ export XDG_RUNTIME_DIR=$dir/run CONTAINERS_CONF=$dir/containers.conf
 export CONTAINERS_STORAGE_CONF=$dir/storage.conf
 unset DOCKER_HOST
 
-if [ -S /run/podman/podman.sock ] || [ -S /var/run/docker.sock ]; then
-	# A system engine would answer; the "none" case cannot be shown here.
-	echo "[       OK ] pocketctl_engine_none (system engine present)"
-else
-	out=$("$pocketctl" engine 2>&1)
+# No engine anywhere: a system engine's socket, if this machine has one,
+# is hidden (as root, in a mount namespace of pocketctl's own).
+hide=()
+if [ -S /run/podman/podman.sock ] || [ -S /run/docker.sock ]; then
+	if [ "$(id -u)" -eq 0 ] && command -v unshare >/dev/null; then
+		hide=(unshare --mount sh -c 'for s in /run/podman/podman.sock \
+			/run/docker.sock; do [ -S "$s" ] && mount --bind /dev/null "$s";
+			done; exec "$@"' sh)
+	else
+		echo "# a system engine answers here and only root can hide it:" \
+			"the no-engine checks are left to the root run"
+	fi
+fi
+if [ ${#hide[@]} -gt 0 ] || ! { [ -S /run/podman/podman.sock ] ||
+		[ -S /run/docker.sock ]; }; then
+	out=$("${hide[@]}" "$pocketctl" engine 2>&1)
 	status=$?
 	check pocketctl_engine_none_fails [ "$status" -eq 1 ]
 	check pocketctl_engine_none_names_places grep -q \
@@ -59,10 +70,19 @@ check pocketctl_engine_start_socket grep -q \
 	"unix://$dir/run/podman/podman.sock API 1.41" <<< "$out"
 out=$("$pocketctl" engine 2>&1)
 check pocketctl_engine_found_after_start grep -q "podman.sock API" <<< "$out"
-check pocketctl_engine_says_mode grep -q "(rootful Podman, cgroup v" <<< "$out"
+if [ "$(id -u)" -eq 0 ]; then
+	check pocketctl_engine_says_mode grep -q "(rootful Podman, cgroup v" <<< "$out"
+else
+	check pocketctl_engine_says_mode grep -q "(rootless Podman, cgroup v" <<< "$out"
+fi
 
 # A socket the user may not open (the docker group, not joined yet): said
-# so, with the group and the fix, not "nothing answers".
+# so, with the group and the fix, not "nothing answers". It takes a second
+# user and a group of root's: the root run shows it.
+if [ "$(id -u)" -ne 0 ]; then
+	echo "# the refused-socket checks need root (a group and a user of their own)"
+	exit $failed
+fi
 user=${PWL_TEST_USER:-pwltest}
 id "$user" >/dev/null 2>&1 || useradd -m -s /bin/sh "$user"
 getent group pwlengine >/dev/null || groupadd pwlengine

@@ -184,7 +184,8 @@ static void test_container_lifecycle(void **state) {
 	assert_non_null(stream);
 
 	struct call call = { 0 };
-	const char *spec = "{\"Image\":\"" IMAGE "\",\"Cmd\":[\"/bin/sh\",\"-c\","
+	const char *spec = "{\"Image\":\"" IMAGE "\",\"HostConfig\":"
+		"{\"NetworkMode\":\"none\"},\"Cmd\":[\"/bin/sh\",\"-c\","
 		"\"echo hello $GREETING; exit 3\"],\"Env\":[\"GREETING=pocket\"],"
 		"\"Labels\":{\"io.pocketwl.test\":\"1\"}}";
 	request(&call, "POST", "/containers/create?name=pwl-lifecycle", spec);
@@ -594,7 +595,7 @@ static void test_typed_operations(void **state) {
 	const char *cmd[] = { "/bin/sh", "-c", "echo typed; sleep 1", NULL };
 	struct spec_kv labels[] = { { "io.pocketwl.session", "typed-test" } };
 	struct container_spec spec = { .image = IMAGE, .command = cmd,
-		.labels = labels, .labels_len = 1 };
+		.labels = labels, .labels_len = 1, .network_mode = "none" };
 	op(&call, engine_container_create(engine, "pwl-typed", &spec, on_done,
 		&call, error, sizeof(error)));
 	assert_null(call.error);
@@ -817,7 +818,7 @@ static void run_container(const char *script) {
 	char error[256], id[80];
 	const char *cmd[] = { "/bin/sh", "-c", script, NULL };
 	struct container_spec spec = { .image = IMAGE, .command = cmd,
-		.auto_remove = true };
+		.auto_remove = true, .network_mode = "none" };
 	op(&call, engine_container_create(engine, NULL, &spec, on_done, &call,
 		error, sizeof(error)));
 	assert_null(call.error);
@@ -929,7 +930,8 @@ static void test_malformed_answers(void **state) {
  * an error, and the loop goes on. Runs last: the engine is gone after. */
 static void test_engine_killed_mid_request(void **state) {
 	struct call call = { 0 };
-	const char *spec = "{\"Image\":\"" IMAGE "\",\"Cmd\":[\"sleep\","
+	const char *spec = "{\"Image\":\"" IMAGE "\",\"HostConfig\":"
+		"{\"NetworkMode\":\"none\"},\"Cmd\":[\"sleep\","
 		"\"3\"],\"HostConfig\":{\"AutoRemove\":true}}";
 	request(&call, "POST", "/containers/create?name=pwl-killed", spec);
 	char id[80], error[256], path[256];

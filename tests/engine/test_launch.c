@@ -510,7 +510,20 @@ static void test_single_instance_and_consent(void **state) {
 	assert_false(jbool(reply, "ok"));
 	assert_non_null(strstr(jstr(reply, "error"), "'nope'"));
 	json_object_put(reply);
-	// With it, network is on; and multi-instance apps run twice.
+	// With it, network is on; and multi-instance apps run twice. A
+	// rootless engine's network (slirp4netns) needs /dev/net/tun, which
+	// Debian gives every user; where a machine closes it, the launch
+	// must say so by name instead.
+	if (getuid() != 0 && access("/dev/net/tun", R_OK | W_OK) != 0) {
+		launch(h, "asks");
+		struct json_object *rec = wait_state(h, "asks", "failed");
+		printf("# /dev/net/tun closed: %s\n", jstr(rec, "error"));
+		assert_non_null(strstr(jstr(rec, "error"), "/dev/net/tun"));
+		json_object_put(rec);
+		assert_int_equal(harness_stop(h), 0);
+		assert_int_equal(labeled_containers(), 0);
+		return;
+	}
 	launch(h, "asks");
 	launch(h, "asks");
 	for (int i = 0; i < 100; i++) {
@@ -597,6 +610,7 @@ static void test_orphans_removed_at_start(void **state) {
 	char cmd[2048];
 	snprintf(cmd, sizeof(cmd), "curl -sf --unix-socket '%s' -X POST -H "
 		"'Content-Type: application/json' -d '{\"Image\":\"" IMAGE "\","
+		"\"HostConfig\":{\"NetworkMode\":\"none\"},"
 		"\"Cmd\":[\"sleep\",\"600\"],\"Labels\":{\"io.pocketwl.app\":"
 		"\"ghost\",\"io.pocketwl.session\":\"%s:2147483000:1\"}}' "
 		"'http://localhost/v1.41/containers/create?name=pwl-orphan' "
@@ -605,6 +619,7 @@ static void test_orphans_removed_at_start(void **state) {
 	// And one of another host, which is not ours to judge.
 	snprintf(cmd, sizeof(cmd), "curl -sf --unix-socket '%s' -X POST -H "
 		"'Content-Type: application/json' -d '{\"Image\":\"" IMAGE "\","
+		"\"HostConfig\":{\"NetworkMode\":\"none\"},"
 		"\"Cmd\":[\"sleep\",\"600\"],\"Labels\":{\"io.pocketwl.session\":"
 		"\"elsewhere:1:1\"}}' 'http://localhost/v1.41/containers/create?"
 		"name=pwl-foreign' >/dev/null", engine_sock);
@@ -629,6 +644,7 @@ static void make_leftover(const char *session, const char *name,
 	char cmd[2048];
 	snprintf(cmd, sizeof(cmd), "curl -sf --unix-socket '%s' -X POST -H "
 		"'Content-Type: application/json' -d '{\"Image\":\"" IMAGE "\","
+		"\"HostConfig\":{\"NetworkMode\":\"none\"},"
 		"\"Cmd\":%s,\"Labels\":{\"io.pocketwl.app\":\"ghost\","
 		"\"io.pocketwl.instance\":\"ghost-9\",\"io.pocketwl.session\":"
 		"\"%s\"}}' 'http://localhost/v1.41/containers/create?name=%s' "
@@ -1900,7 +1916,7 @@ static void test_ordinary_user_launch(void **state) {
 	struct json_object *engine = harness_ipc(h, "{\"command\":\"engine\"}");
 	struct json_object *e = json_object_object_get(engine, "engine");
 	printf("# engine: %s\n", json_object_to_json_string(e));
-	bool rootless = !strcmp(getenv("ENGINE_NAME"), "podman-user");
+	bool rootless = !strncmp(getenv("ENGINE_NAME"), "podman-", 7);
 	assert_int_equal(jbool(e, "rootless"), rootless);
 	assert_string_equal(jstr(e, "mode"), rootless ? "rootless Podman" :
 		"rootful Docker");
