@@ -1087,6 +1087,18 @@ static bool wait_rgb(struct harness *h, int out, int x, int y,
 	return false;
 }
 
+/* The admin combo ends a kiosk session, cleanly: the compositor exits
+ * by itself, with status 0, and leaves no container behind. */
+static void end_kiosk_with_admin_combo(struct harness *h) {
+	harness_key(h, "Control,Mod1,Shift", KEY_ESC);
+	for (int i = 0; i < 100 && harness_compositor_alive(h); i++) {
+		harness_sleep(h, 100);
+	}
+	assert_false(harness_compositor_alive(h));
+	assert_int_equal(harness_stop(h), 0);
+	assert_int_equal(labeled_containers(), 0);
+}
+
 /* Two outputs: one window over both (span), or the app on the first and
  * the same picture on the second (mirror); a second output of another
  * size and shape, plugged in while the app runs, shows the whole picture,
@@ -1209,14 +1221,7 @@ static void test_kiosk_restarts_app(void **state) {
 	json_object_put(w);
 	assert_true(harness_wait_pixel(h, 640, 360, 0x00c000, 30000));
 
-	// The admin combo ends the kiosk session, cleanly.
-	harness_key(h, "Control,Mod1,Shift", KEY_ESC);
-	for (int i = 0; i < 100 && harness_compositor_alive(h); i++) {
-		harness_sleep(h, 100);
-	}
-	assert_false(harness_compositor_alive(h));
-	assert_int_equal(harness_stop(h), 0);
-	assert_int_equal(labeled_containers(), 0);
+	end_kiosk_with_admin_combo(h);
 }
 
 /* ---- hostile stores (issue 13): each attack, then what it must not do ---- */
@@ -1888,13 +1893,7 @@ static void test_kiosk_guide_setup(void **state) {
 		is_fullscreen_undecorated, WAIT_MS);
 	assert_non_null(w);
 	json_object_put(w);
-	harness_key(h, "Control,Mod1,Shift", KEY_ESC);
-	for (int i = 0; i < 100 && harness_compositor_alive(h); i++) {
-		harness_sleep(h, 100);
-	}
-	assert_false(harness_compositor_alive(h));
-	assert_int_equal(harness_stop(h), 0);
-	assert_int_equal(labeled_containers(), 0);
+	end_kiosk_with_admin_combo(h);
 }
 
 static void test_ordinary_user_launch(void **state) {
