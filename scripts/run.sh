@@ -50,11 +50,16 @@ cleanup() {
 	if [ -f "$engine_pid_file" ]; then
 		local engine_pid
 		engine_pid=$(cat "$engine_pid_file")
-		kill "$engine_pid" 2>/dev/null
+		# Its whole process group (setsid made it the leader): rootless
+		# Podman re-executes itself inside its user namespace, and that
+		# child outlives a parent killed alone.
+		kill -- "-$engine_pid" 2>/dev/null || kill "$engine_pid" 2>/dev/null
 		for _ in $(seq 100); do
-			kill -0 "$engine_pid" 2>/dev/null || break
+			kill -0 -- "-$engine_pid" 2>/dev/null ||
+				kill -0 "$engine_pid" 2>/dev/null || break
 			sleep 0.1
 		done
+		kill -9 -- "-$engine_pid" 2>/dev/null
 		kill -9 "$engine_pid" 2>/dev/null
 		rm -f "$engine_pid_file"
 		# Rootless Podman leaves a pause process holding its user
