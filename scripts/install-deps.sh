@@ -15,8 +15,8 @@ packages=(
 	# test and compare
 	foot weston wayland-utils grim sway cage
 	podman runc catatonit slirp4netns docker.io busybox-static curl uidmap
-	# fuzzing
-	clang libclang-rt-14-dev
+	# fuzzing (libFuzzer; memcheck for the plain build)
+	clang libclang-rt-14-dev valgrind
 	# packaging (tests/package/test-deb.sh)
 	debhelper dpkg-dev debootstrap
 )

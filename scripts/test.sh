@@ -33,6 +33,34 @@ passed=$(grep -cE '^\[       OK \]' "$log")
 # cmocka names a failed test twice (where it fails and in its summary).
 failed=$(grep -E '^\[  FAILED  \] [a-z0-9_]+$' "$log" | sort -u | wc -l)
 
+# A plain build (no sanitizer): the hostile clients and the Wayland
+# fuzzer under valgrind, and the fuzzer at full speed with more seeds
+# (tests/meson.build says why ASan alone is not enough).
+plaindir=${PLAIN_BUILDDIR:-build-plain}
+if [ $# -eq 0 ]; then
+	if { [ -d "$plaindir" ] || meson setup "$plaindir" -Dbuildtype=debug \
+			>/dev/null; } && ninja -C "$plaindir" > "$plaindir.log" 2>&1; then
+		plain_status=0
+		meson test -C "$plaindir" --suite plain --print-errorlogs \
+			--num-processes 1 || plain_status=1
+		plainlog="$plaindir/meson-logs/testlog.txt"
+		plain_failed=$(grep -E '^\[  FAILED  \] [a-z0-9_]+$' "$plainlog" |
+			sort -u | wc -l)
+		passed=$((passed + $(grep -cE '^\[       OK \]' "$plainlog")))
+		# A program that died before cmocka's summary counts as one.
+		if [ "$plain_status" -ne 0 ] && [ "$plain_failed" -eq 0 ]; then
+			plain_failed=1
+		fi
+		failed=$((failed + plain_failed))
+		[ "$plain_status" -eq 0 ] || status=1
+	else
+		echo "plain build: FAILED"
+		grep -E 'error' "$plaindir.log" | head -n 20
+		failed=$((failed + 1))
+		status=1
+	fi
+fi
+
 # An optimized build warns about more (format truncation at -O3): users
 # build that way, so it must be warning-free too.
 reldir=${RELEASE_BUILDDIR:-build-release}

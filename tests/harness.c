@@ -325,12 +325,24 @@ static void exec_compositor(struct harness *h, const struct harness_options *o,
 		execv(o->argv[0], (char *const *)o->argv);
 		_exit(127);
 	}
-	const char *bin = compositor_path();
-	if (config_path) {
-		execl(bin, bin, "-d", "--config", config_path, (char *)NULL);
-	} else {
-		execl(bin, bin, "-d", (char *)NULL);
+	// PWL_WRAP: a command the compositor runs under, words split at
+	// spaces ("valgrind --error-exitcode=97 -q"): the memory errors that
+	// happen inside uninstrumented libraries show only there.
+	const char *argv[32];
+	int argc = 0;
+	char *wrap = getenv("PWL_WRAP") ? strdup(getenv("PWL_WRAP")) : NULL;
+	for (char *save = NULL, *word = wrap ? strtok_r(wrap, " ", &save) : NULL;
+			word && argc < 24; word = strtok_r(NULL, " ", &save)) {
+		argv[argc++] = word;
 	}
+	argv[argc++] = compositor_path();
+	argv[argc++] = "-d";
+	if (config_path) {
+		argv[argc++] = "--config";
+		argv[argc++] = config_path;
+	}
+	argv[argc] = NULL;
+	execvp(argv[0], (char *const *)argv);
 	_exit(127);
 }
 
@@ -369,8 +381,8 @@ struct harness *harness_start(const struct harness_options *options) {
 		return NULL;
 	}
 
-	// Ready when the IPC answers.
-	long deadline = now_ms() + 15000;
+	// Ready when the IPC answers (under valgrind much later).
+	long deadline = now_ms() + (getenv("PWL_WRAP") ? 90000 : 15000);
 	while (now_ms() < deadline) {
 		if (!harness_compositor_alive(h)) {
 			break;
@@ -420,7 +432,12 @@ static bool log_has_sanitizer_report(struct harness *h) {
 	bool found = log && (strstr(log, "ERROR: AddressSanitizer") ||
 		strstr(log, "ERROR: LeakSanitizer") || strstr(log, "runtime error:") ||
 		strstr(log, "Sanitizer has encountered a fatal error") ||
-		strstr(log, "Sanitizer: CHECK failed"));
+		strstr(log, "Sanitizer: CHECK failed") ||
+		// valgrind's memcheck (PWL_WRAP)
+		strstr(log, "Invalid read of size") ||
+		strstr(log, "Invalid write of size") ||
+		strstr(log, "Invalid free()") ||
+		strstr(log, "uninitialised value"));
 	if (found) {
 		fprintf(stderr, "harness: sanitizer report in the compositor log:\n%s\n",
 			log);
@@ -508,7 +525,7 @@ int harness_stop(struct harness *h) {
 	int result = -1;
 	if (harness_compositor_alive(h)) {
 		kill(h->pid, SIGTERM);
-		long deadline = now_ms() + 10000;
+		long deadline = now_ms() + (getenv("PWL_WRAP") ? 60000 : 10000);
 		while (harness_compositor_alive(h) && now_ms() < deadline) {
 			sleep_ms(10);
 		}

@@ -1,6 +1,7 @@
 #define _GNU_SOURCE // memfd_create
 #include "clients/guards.h"
 
+#include <execinfo.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,9 @@
 #include <wlr/util/log.h>
 
 #include <wlr/types/wlr_compositor.h>
+#include <wlr/types/wlr_layer_shell_v1.h>
+#include <wlr/types/wlr_xdg_decoration_v1.h>
+#include "xdg-decoration-unstable-v1-protocol.h"
 #include <wlr/types/wlr_xdg_shell.h>
 
 #include "clients/clients.h"
@@ -66,10 +70,11 @@ static void guard_keymap(union wl_argument *args) {
 	close(copy);
 }
 
-/* xdg_surface.get_popup with the popup's own xdg_surface as its parent,
- * or one of that parent's ancestors: wlroots 0.15.1 recurses without end
- * when it destroys such a popup. The parent becomes NULL (a parentless
- * popup is legal) and the client gets the protocol error it earned. */
+/* xdg_surface.get_popup with a parent that cannot be one: the popup's own
+ * xdg_surface or one of that parent's ancestors (wlroots 0.15.1 recurses
+ * without end when it destroys such a popup), or an xdg_surface with no
+ * role. The parent becomes NULL (a parentless popup is legal) and the
+ * client gets the protocol error it earned. */
 static void guard_popup_parent(struct wl_resource *resource,
 		union wl_argument *args) {
 	struct wl_resource *parent = (struct wl_resource *)args[1].o;
@@ -78,6 +83,18 @@ static void guard_popup_parent(struct wl_resource *resource,
 	}
 	struct wlr_xdg_surface *self = wlr_xdg_surface_from_resource(resource);
 	struct wlr_xdg_surface *xdg = wlr_xdg_surface_from_resource(parent);
+	// A parent with no role (none yet, or its toplevel or popup already
+	// destroyed): wlroots 0.15.1 would keep the popup on that parent's
+	// list, and free the parent without detaching it when the client
+	// destroys the parent, which it may (a role-less xdg_surface can be
+	// destroyed). The popup's later unlink then writes into freed memory.
+	if (xdg && xdg->role == WLR_XDG_SURFACE_ROLE_NONE) {
+		args[1].o = NULL;
+		wl_resource_post_error(resource, XDG_WM_BASE_ERROR_INVALID_POPUP_PARENT,
+			"the parent xdg_surface@%u has no role",
+			wl_resource_get_id(parent));
+		return;
+	}
 	// Walk up through popups; a cycle through us ends it (bounded, as
 	// a chain from an earlier bug could be one too).
 	for (int depth = 0; xdg && depth < 256; depth++) {
@@ -157,7 +174,9 @@ static void handle_fatal(int sig) {
 	write_str("pocketwl: fatal signal ");
 	write_str(sig == SIGSEGV ? "SIGSEGV" : sig == SIGBUS ? "SIGBUS" :
 		sig == SIGABRT ? "SIGABRT" : "SIGFPE");
-	write_str("\n");
+	write_str("\npocketwl: where (backtrace):\n");
+	void *frames[64];
+	backtrace_symbols_fd(frames, backtrace(frames, 64), STDERR_FILENO);
 	guards_report_recent();
 	signal(sig, SIG_DFL);
 	raise(sig);
@@ -225,10 +244,11 @@ static void guard_orphan_subsurface(struct wl_resource *resource) {
 }
 
 /* xdg_wm_base.get_xdg_surface for a wl_surface that already has an
- * xdg_surface or a role: wlroots 0.15.1 makes a second xdg_surface and the
- * first one's toplevel ends up pointing at nothing, which later requests
- * on it (a decoration for it, say) dereference. The protocol forbids it;
- * the client gets the error now, which ends it after this request. */
+ * xdg_surface (with a role or without one yet) or another role: wlroots
+ * 0.15.1 makes a second xdg_surface, and whichever goes first takes the
+ * surface's role data along, leaving the other's toplevel requests to
+ * dereference NULL. The protocol forbids it; the client gets the error
+ * now, which ends it after this request. */
 static void guard_second_xdg_surface(struct wl_resource *resource,
 		union wl_argument *args) {
 	struct wl_resource *surface_resource = (struct wl_resource *)args[1].o;
@@ -236,12 +256,186 @@ static void guard_second_xdg_surface(struct wl_resource *resource,
 		return;
 	}
 	struct wlr_surface *surface = wlr_surface_from_resource(surface_resource);
-	if (surface && (surface->role || wlr_surface_is_xdg_surface(surface) ||
+	// An xdg_surface with no role yet gives the wl_surface neither a role
+	// nor role data: only the client's list of xdg_surfaces knows it.
+	bool taken = false;
+	struct wlr_xdg_client *client = wl_resource_get_user_data(resource);
+	if (surface && client) {
+		struct wlr_xdg_surface *xdg;
+		wl_list_for_each(xdg, &client->surfaces, link) {
+			taken = taken || xdg->surface == surface;
+		}
+	}
+	if (surface && (taken || surface->role || wlr_surface_is_xdg_surface(surface) ||
 			surface->role_data)) {
 		wl_resource_post_error(resource, XDG_WM_BASE_ERROR_ROLE,
 			"wl_surface@%u already has a role or an xdg_surface",
 			wl_resource_get_id(surface_resource));
 	}
+}
+
+/* zxdg_decoration_manager_v1.get_toplevel_decoration for a toplevel that
+ * was never committed: wlroots 0.15.1 tells a decoration that its
+ * xdg_surface is gone only through the surface's destroy signal, which it
+ * emits only for surfaces that were committed ("added"). Destroy the
+ * toplevel, its xdg_surface or its wl_surface before the first commit (or
+ * leave it all to the disconnect) and the decoration keeps listening on
+ * freed memory. The guard watches the three objects (and the xdg_wm_base
+ * that frees them all in a disconnect) and takes the decoration down with
+ * the first of them to go. A second decoration for
+ * one toplevel is the protocol's already_constructed. */
+struct deco_guard {
+	struct wlr_xdg_decoration_manager_v1 *manager;
+	struct wlr_xdg_surface *xdg;
+	struct wl_listener toplevel_destroy, xdg_destroy, surface_destroy;
+	struct wl_listener wm_base_destroy;
+};
+
+static void deco_guard_fire(struct deco_guard *g) {
+	if (!g->xdg->added) {
+		struct wlr_xdg_toplevel_decoration_v1 *deco, *tmp;
+		wl_list_for_each_safe(deco, tmp, &g->manager->decorations, link) {
+			if (deco->surface == g->xdg) {
+				wl_resource_destroy(deco->resource);
+			}
+		}
+	}
+	wl_list_remove(&g->toplevel_destroy.link);
+	wl_list_remove(&g->xdg_destroy.link);
+	wl_list_remove(&g->surface_destroy.link);
+	wl_list_remove(&g->wm_base_destroy.link);
+	free(g);
+}
+
+static void deco_guard_toplevel_destroy(struct wl_listener *l, void *data) {
+	struct deco_guard *g = wl_container_of(l, g, toplevel_destroy);
+	deco_guard_fire(g);
+}
+
+static void deco_guard_xdg_destroy(struct wl_listener *l, void *data) {
+	struct deco_guard *g = wl_container_of(l, g, xdg_destroy);
+	deco_guard_fire(g);
+}
+
+static void deco_guard_surface_destroy(struct wl_listener *l, void *data) {
+	struct deco_guard *g = wl_container_of(l, g, surface_destroy);
+	deco_guard_fire(g);
+}
+
+/* In a disconnect the xdg_wm_base can go before the surfaces: it frees
+ * every xdg_surface of its client with no signal at all. */
+static void deco_guard_wm_base_destroy(struct wl_listener *l, void *data) {
+	struct deco_guard *g = wl_container_of(l, g, wm_base_destroy);
+	deco_guard_fire(g);
+}
+
+static void guard_decoration(struct wl_resource *resource,
+		union wl_argument *args) {
+	struct wl_resource *toplevel = (struct wl_resource *)args[1].o;
+	struct wlr_xdg_decoration_manager_v1 *manager =
+		wl_resource_get_user_data(resource);
+	struct wlr_xdg_surface *xdg = toplevel ?
+		wl_resource_get_user_data(toplevel) : NULL;
+	if (!manager || !xdg || xdg->role != WLR_XDG_SURFACE_ROLE_TOPLEVEL) {
+		return; // an inert toplevel: the surface guard already failed it
+	}
+	struct wlr_xdg_toplevel_decoration_v1 *deco;
+	wl_list_for_each(deco, &manager->decorations, link) {
+		if (deco->surface == xdg) {
+			wl_resource_post_error(resource,
+				ZXDG_TOPLEVEL_DECORATION_V1_ERROR_ALREADY_CONSTRUCTED,
+				"xdg_toplevel@%u already has a decoration",
+				wl_resource_get_id(toplevel));
+			return;
+		}
+	}
+	if (xdg->added) {
+		return; // wlroots' own destroy signal covers it
+	}
+	struct deco_guard *g = calloc(1, sizeof(*g));
+	if (!g) {
+		wl_resource_post_no_memory(resource);
+		return;
+	}
+	g->manager = manager;
+	g->xdg = xdg;
+	g->toplevel_destroy.notify = deco_guard_toplevel_destroy;
+	wl_resource_add_destroy_listener(toplevel, &g->toplevel_destroy);
+	g->xdg_destroy.notify = deco_guard_xdg_destroy;
+	wl_resource_add_destroy_listener(xdg->resource, &g->xdg_destroy);
+	// First in line: wlroots' own listener there frees the xdg_surface.
+	g->surface_destroy.notify = deco_guard_surface_destroy;
+	wl_list_insert(&xdg->surface->events.destroy.listener_list,
+		&g->surface_destroy.link);
+	g->wm_base_destroy.notify = deco_guard_wm_base_destroy;
+	wl_resource_add_destroy_listener(xdg->client->resource,
+		&g->wm_base_destroy);
+}
+
+/* zwlr_layer_surface_v1.get_popup: wlroots 0.15.1 puts the popup on the
+ * layer surface's list whatever its state, but takes popups down only
+ * when a mapped layer surface unmaps. A popup given to a layer surface
+ * that is not mapped (then destroyed first), or given a second parent
+ * (inserted in two lists), leaves links into freed memory. The client gets
+ * the error; for the one dispatch that still follows, the layer surface's
+ * resource has no user data, which makes wlroots ignore the request. It
+ * is put back before anything tears the layer surface down. */
+struct layer_popup_guard {
+	struct wl_resource *resource;
+	struct wlr_layer_surface_v1 *layer;
+	struct wl_listener resource_destroy, layer_destroy;
+};
+
+static void layer_popup_guard_end(struct layer_popup_guard *g, bool restore) {
+	if (restore && !wl_resource_get_user_data(g->resource)) {
+		wl_resource_set_user_data(g->resource, g->layer);
+	}
+	wl_list_remove(&g->resource_destroy.link);
+	wl_list_remove(&g->layer_destroy.link);
+	free(g);
+}
+
+static void layer_popup_guard_resource_destroy(struct wl_listener *l,
+		void *data) {
+	struct layer_popup_guard *g = wl_container_of(l, g, resource_destroy);
+	layer_popup_guard_end(g, true); // before wlroots' destroy callback
+}
+
+static void layer_popup_guard_layer_destroy(struct wl_listener *l,
+		void *data) {
+	struct layer_popup_guard *g = wl_container_of(l, g, layer_destroy);
+	layer_popup_guard_end(g, false); // it went through its wl_surface
+}
+
+static void guard_layer_popup(struct wl_resource *resource,
+		union wl_argument *args) {
+	struct wl_resource *popup_resource = (struct wl_resource *)args[0].o;
+	struct wlr_layer_surface_v1 *layer = wl_resource_get_user_data(resource);
+	struct wlr_xdg_surface *xdg = popup_resource ?
+		wl_resource_get_user_data(popup_resource) : NULL;
+	if (!layer) {
+		return; // inert: wlroots ignores the request itself
+	}
+	const char *why = !xdg || xdg->role != WLR_XDG_SURFACE_ROLE_POPUP ||
+		!xdg->popup ? "the xdg_popup is inert" :
+		xdg->popup->parent ? "the xdg_popup already has a parent" :
+		!layer->mapped ? "the layer surface is not mapped" : NULL;
+	if (!why) {
+		return;
+	}
+	struct layer_popup_guard *g = calloc(1, sizeof(*g));
+	if (!g) {
+		return; // no way to stop wlroots here; out of memory anyway
+	}
+	wl_resource_post_error(resource, XDG_WM_BASE_ERROR_INVALID_POPUP_PARENT,
+		"get_popup: %s", why);
+	g->resource = resource;
+	g->layer = layer;
+	wl_resource_set_user_data(resource, NULL);
+	g->resource_destroy.notify = layer_popup_guard_resource_destroy;
+	wl_resource_add_destroy_listener(resource, &g->resource_destroy);
+	g->layer_destroy.notify = layer_popup_guard_layer_destroy;
+	wl_signal_add(&layer->events.destroy, &g->layer_destroy);
 }
 
 static void guard_request(void *data, enum wl_protocol_logger_type type,
@@ -268,6 +462,15 @@ static void guard_request(void *data, enum wl_protocol_logger_type type,
 	} else if (!strcmp(iface, "xdg_surface") && !strcmp(name, "get_popup") &&
 			message->arguments_count == 3) {
 		guard_popup_parent(message->resource,
+			(union wl_argument *)message->arguments);
+	} else if (!strcmp(iface, "zxdg_decoration_manager_v1") &&
+			!strcmp(name, "get_toplevel_decoration") &&
+			message->arguments_count == 2) {
+		guard_decoration(message->resource,
+			(union wl_argument *)message->arguments);
+	} else if (!strcmp(iface, "zwlr_layer_surface_v1") &&
+			!strcmp(name, "get_popup") && message->arguments_count == 1) {
+		guard_layer_popup(message->resource,
 			(union wl_argument *)message->arguments);
 	}
 }
@@ -319,6 +522,10 @@ static void handle_new_surface(struct wl_listener *listener, void *data) {
 }
 
 bool guards_init(struct pwl_clients *clients) {
+	// backtrace() loads libgcc on its first call: done now, not in the
+	// signal handler.
+	void *frame;
+	backtrace(&frame, 1);
 	// Under ASan (tests) its own handler reports instead, unless told
 	// handle_segv=0.
 	struct sigaction sa = { .sa_handler = handle_fatal };

@@ -337,10 +337,14 @@ void server_finish(struct pwl_server *server) {
 	wlr_backend_destroy(server->backend);
 	idle_destroy(server->idle_tracker);
 	seat_destroy(server->seat);
+	// The layout before the scene: the scene's layout helper listens on
+	// the layout and is freed by its destroy signal, not by the scene
+	// (valgrind saw the scene's freed helper called from the layout's
+	// destroy the other way round).
+	wlr_output_layout_destroy(server->output_layout);
 	wlr_scene_node_destroy(&server->scene->node);
 	wlr_allocator_destroy(server->allocator);
 	wlr_renderer_destroy(server->renderer);
 	wl_display_destroy(server->display);
-	wlr_output_layout_destroy(server->output_layout);
 	text_finish();
 }

@@ -449,6 +449,133 @@ static void build_scenario(void) {
 	}
 }
 
+/* Teardown-heavy graphs: several surfaces whose xdg_surfaces get random
+ * roles or none (role-less ones as popup parents too), decorations on
+ * toplevels never committed, subsurfaces, then the objects destroyed in
+ * a random order (parents before children), with commits in between; or
+ * left alive for the disconnect. The state where wlroots 0.15.1 frees an
+ * object that another still points to. */
+static void build_teardown_scenario(void) {
+	struct wl_compositor *compositor =
+		(struct wl_compositor *)find_global(&wl_compositor_interface);
+	struct xdg_wm_base *wm =
+		(struct xdg_wm_base *)find_global(&xdg_wm_base_interface);
+	struct zxdg_decoration_manager_v1 *deco_manager =
+		(struct zxdg_decoration_manager_v1 *)find_global(
+		&zxdg_decoration_manager_v1_interface);
+	struct wl_subcompositor *sub =
+		(struct wl_subcompositor *)find_global(&wl_subcompositor_interface);
+	struct zwlr_layer_shell_v1 *layer_shell =
+		(struct zwlr_layer_shell_v1 *)find_global(
+		&zwlr_layer_shell_v1_interface);
+	if (!compositor || !wm) {
+		return;
+	}
+	enum { N = 6 };
+	struct wl_surface *surfaces[N];
+	struct xdg_surface *xdg[N];
+	// Everything made, in creation order, for the destroy phase.
+	struct made { struct wl_proxy *proxy; const struct wl_interface *iface; }
+		made[8 * N];
+	int nmade = 0;
+#define MADE(p, i) do { made[nmade].proxy = (struct wl_proxy *)(p); \
+	made[nmade++].iface = (i); add_object((struct wl_proxy *)(p), (i), \
+	wl_proxy_get_version((struct wl_proxy *)(p))); } while (0)
+	int n = 2 + (int)below(N - 1);
+	for (int i = 0; i < n; i++) {
+		surfaces[i] = wl_compositor_create_surface(compositor);
+		MADE(surfaces[i], &wl_surface_interface);
+		xdg[i] = xdg_wm_base_get_xdg_surface(wm, surfaces[i]);
+		MADE(xdg[i], &xdg_surface_interface);
+		if (!below(8)) { // a second xdg_surface for the same surface
+			MADE(xdg_wm_base_get_xdg_surface(wm, surfaces[i]),
+				&xdg_surface_interface);
+		}
+		switch (below(4)) {
+		case 0: // no role (yet)
+			break;
+		case 1: { // a toplevel, maybe decorated, maybe never committed
+			struct xdg_toplevel *tl = xdg_surface_get_toplevel(xdg[i]);
+			MADE(tl, &xdg_toplevel_interface);
+			if (deco_manager && below(2)) {
+				MADE(zxdg_decoration_manager_v1_get_toplevel_decoration(
+					deco_manager, tl), &zxdg_toplevel_decoration_v1_interface);
+			}
+			break;
+		}
+		default: { // a popup on any earlier xdg_surface, role or not
+			struct xdg_positioner *pos = xdg_wm_base_create_positioner(wm);
+			xdg_positioner_set_size(pos, 1 + (int32_t)below(50),
+				1 + (int32_t)below(50));
+			xdg_positioner_set_anchor_rect(pos, 0, 0, 1, 1);
+			MADE(pos, &xdg_positioner_interface);
+			struct xdg_surface *parent = i && below(4) ? xdg[below(
+				(uint32_t)i)] : NULL;
+			struct xdg_popup *popup = xdg_surface_get_popup(xdg[i], parent,
+				pos);
+			MADE(popup, &xdg_popup_interface);
+			if (!parent && layer_shell && below(2)) {
+				struct wl_surface *ls_surface =
+					wl_compositor_create_surface(compositor);
+				MADE(ls_surface, &wl_surface_interface);
+				struct zwlr_layer_surface_v1 *ls =
+					zwlr_layer_shell_v1_get_layer_surface(layer_shell,
+					ls_surface, NULL, below(4), "fuzz");
+				MADE(ls, &zwlr_layer_surface_v1_interface);
+				zwlr_layer_surface_v1_get_popup(ls, popup);
+			}
+			break;
+		}
+		}
+		if (sub && i && !below(4)) {
+			MADE(wl_subcompositor_get_subsurface(sub,
+				wl_compositor_create_surface(compositor), surfaces[below(
+				(uint32_t)i)]), &wl_subsurface_interface);
+		}
+		if (below(2)) {
+			wl_surface_commit(surfaces[i]);
+		}
+	}
+#undef MADE
+	if (!below(4)) {
+		return; // left alive: for the random requests, or the disconnect
+	}
+	// Destroyed in a random order, commits of the survivors in between.
+	for (int i = nmade - 1; i > 0; i--) {
+		int j = (int)below((uint32_t)i + 1);
+		struct made t = made[i];
+		made[i] = made[j];
+		made[j] = t;
+	}
+	for (int i = 0; i < nmade; i++) {
+		const struct wl_interface *iface = made[i].iface;
+		int opcode = -1;
+		for (int m = 0; m < iface->method_count; m++) {
+			if (is_destructor(&iface->methods[m])) {
+				opcode = m;
+				break;
+			}
+		}
+		if (opcode < 0) {
+			continue;
+		}
+		forget_object(made[i].proxy);
+		wl_proxy_marshal_flags(made[i].proxy, (uint32_t)opcode, NULL,
+			wl_proxy_get_version(made[i].proxy), WL_MARSHAL_FLAG_DESTROY);
+		f.requests++;
+		// Only surfaces not destroyed yet are committed.
+		for (int k = 0; k < n; k++) {
+			if ((struct wl_proxy *)surfaces[k] == made[i].proxy) {
+				surfaces[k] = surfaces[--n];
+				break;
+			}
+		}
+		if (n > 0 && !below(3)) {
+			wl_surface_commit(surfaces[below((uint32_t)n)]);
+		}
+	}
+}
+
 /* ---- connection ---- */
 
 static void registry_global(void *data, struct wl_registry *registry,
@@ -593,8 +720,16 @@ int main(int argc, char *argv[]) {
 				break;
 			}
 		}
-		if (!below(3)) {
+		switch (below(6)) {
+		case 0:
+		case 1:
 			build_scenario();
+			break;
+		case 2:
+			build_teardown_scenario();
+			break;
+		default:
+			break;
 		}
 		for (long i = 0; i < batch; i++) {
 			send_random_request();
@@ -607,6 +742,12 @@ int main(int argc, char *argv[]) {
 				(unsigned long long)seed, f.requests);
 			status = 4;
 			break;
+		}
+		if (r == 0 && !below(16)) {
+			// Gone with everything alive: the disconnect tears it down.
+			disconnect();
+			f.reconnects++;
+			continue;
 		}
 		if (r < 0) {
 			// A protocol error for us (expected), or the connection

@@ -97,6 +97,47 @@ static struct xdg_surface *toplevel(struct wl_surface **surface_out,
 	return xs;
 }
 
+static uint32_t configure_serial;
+
+static void xdg_configure(void *data, struct xdg_surface *xs, uint32_t serial) {
+	configure_serial = serial;
+}
+
+static const struct xdg_surface_listener xdg_listener = { xdg_configure };
+
+/* The first configure acked and a 64x64 buffer committed: mapped. */
+static void map(struct wl_display *display, struct wl_surface *surface,
+		struct xdg_surface *xs) {
+	xdg_surface_add_listener(xs, &xdg_listener, NULL);
+	wl_surface_commit(surface);
+	wl_display_roundtrip(display);
+	xdg_surface_ack_configure(xs, configure_serial);
+	int fd = memfd_with(NULL, 0, 64 * 64 * 4);
+	struct wl_shm_pool *pool = wl_shm_create_pool(g.shm, fd, 64 * 64 * 4);
+	close(fd);
+	struct wl_buffer *buffer = wl_shm_pool_create_buffer(pool, 0, 64, 64,
+		256, WL_SHM_FORMAT_ARGB8888);
+	wl_shm_pool_destroy(pool);
+	wl_surface_attach(surface, buffer, 0, 0);
+	wl_surface_commit(surface);
+	wl_display_roundtrip(display);
+}
+
+/* Gone without a goodbye, with every object alive, once the compositor
+ * has handled all of it (a hangup seen before the requests were read
+ * would drop them unread: libwayland stops reading a hung-up client). */
+static void vanish(struct wl_display *display) {
+	wl_display_roundtrip(display);
+	_exit(0);
+}
+
+static struct xdg_positioner *positioner(void) {
+	struct xdg_positioner *pos = xdg_wm_base_create_positioner(g.wm_base);
+	xdg_positioner_set_size(pos, 10, 10);
+	xdg_positioner_set_anchor_rect(pos, 0, 0, 1, 1);
+	return pos;
+}
+
 static bool run_case(const char *name, struct wl_display *display) {
 	if (!strcmp(name, "keymap-short")) {
 		// A keymap fd far shorter than the size it claims.
@@ -206,7 +247,137 @@ static bool run_case(const char *name, struct wl_display *display) {
 		zwlr_layer_surface_v1_set_size(ls, 0, 0);
 		zwlr_layer_surface_v1_set_anchor(ls, 0);
 		wl_surface_commit(surface);
-	} else if (!strcmp(name, "teardown-many")) {
+	} else if (!strcmp(name, "popup-roleless-parent")) {
+		// A popup whose parent xdg_surface has no role yet; the parent
+		// is destroyed first (legal for a role-less xdg_surface), then
+		// the popup: wlroots 0.15.1 freed the parent with the popup
+		// still on its list.
+		struct wl_surface *ps = wl_compositor_create_surface(g.compositor);
+		struct xdg_surface *parent = xdg_wm_base_get_xdg_surface(g.wm_base,
+			ps);
+		struct wl_surface *cs = wl_compositor_create_surface(g.compositor);
+		struct xdg_surface *child = xdg_wm_base_get_xdg_surface(g.wm_base,
+			cs);
+		struct xdg_popup *popup = xdg_surface_get_popup(child, parent,
+			positioner());
+		xdg_surface_destroy(parent);
+		xdg_popup_destroy(popup);
+		xdg_surface_destroy(child);
+		wl_surface_destroy(cs);
+		wl_surface_destroy(ps);
+	} else if (!strcmp(name, "popup-parent-role-gone")) {
+		// The parent had a toplevel and lost it: role-less again, then
+		// the same order as above.
+		struct wl_surface *ps;
+		struct xdg_toplevel *tl;
+		struct xdg_surface *parent = toplevel(&ps, &tl);
+		xdg_toplevel_destroy(tl);
+		struct wl_surface *cs = wl_compositor_create_surface(g.compositor);
+		struct xdg_surface *child = xdg_wm_base_get_xdg_surface(g.wm_base,
+			cs);
+		struct xdg_popup *popup = xdg_surface_get_popup(child, parent,
+			positioner());
+		xdg_surface_destroy(parent);
+		xdg_popup_destroy(popup);
+	} else if (!strcmp(name, "popup-roleless-parent-teardown")) {
+		// The same graph left to the disconnect: the parent's ids are
+		// lower, so the teardown frees it before the popup.
+		struct wl_surface *ps = wl_compositor_create_surface(g.compositor);
+		struct xdg_surface *parent = xdg_wm_base_get_xdg_surface(g.wm_base,
+			ps);
+		for (int i = 0; i < 8; i++) {
+			struct wl_surface *cs = wl_compositor_create_surface(
+				g.compositor);
+			xdg_surface_get_popup(xdg_wm_base_get_xdg_surface(g.wm_base, cs),
+				parent, positioner());
+		}
+		vanish(display);
+	} else if (!strcmp(name, "second-xdg-surface-roleless")) {
+		// Two xdg_surfaces for one wl_surface while neither has a role;
+		// the first becomes a mapped toplevel, the second (role-less, so
+		// it may) goes and takes the surface's role data along: what
+		// finds the toplevel through its wl_surface then finds NULL (a
+		// popup placed on it, its commits).
+		struct wl_surface *surface = wl_compositor_create_surface(
+			g.compositor);
+		struct xdg_surface *first = xdg_wm_base_get_xdg_surface(g.wm_base,
+			surface);
+		struct xdg_surface *second = xdg_wm_base_get_xdg_surface(g.wm_base,
+			surface);
+		struct xdg_toplevel *tl = xdg_surface_get_toplevel(first);
+		map(display, surface, first);
+		xdg_surface_destroy(second);
+		wl_surface_commit(surface);
+		struct wl_surface *ps = wl_compositor_create_surface(g.compositor);
+		struct xdg_surface *pxs = xdg_wm_base_get_xdg_surface(g.wm_base, ps);
+		xdg_surface_get_popup(pxs, first, positioner());
+		wl_surface_commit(ps);
+		xdg_toplevel_set_title(tl, "x");
+		xdg_toplevel_set_maximized(tl);
+		xdg_toplevel_set_fullscreen(tl, NULL);
+		wl_surface_commit(surface);
+	} else if (!strcmp(name, "decoration-uncommitted")) {
+		// A decoration for a toplevel never committed, whose xdg_surface
+		// then goes: wlroots does not tell the decoration (the surface
+		// was never "added"), which keeps listening on freed memory.
+		struct wl_surface *surface = wl_compositor_create_surface(
+			g.compositor);
+		struct xdg_surface *xs = xdg_wm_base_get_xdg_surface(g.wm_base,
+			surface);
+		struct xdg_toplevel *tl = xdg_surface_get_toplevel(xs);
+		struct zxdg_toplevel_decoration_v1 *deco =
+			zxdg_decoration_manager_v1_get_toplevel_decoration(g.decoration,
+				tl);
+		xdg_toplevel_destroy(tl);
+		xdg_surface_destroy(xs);
+		wl_surface_commit(surface);
+		zxdg_toplevel_decoration_v1_destroy(deco);
+		wl_surface_destroy(surface);
+	} else if (!strcmp(name, "decoration-uncommitted-teardown")) {
+		// ... and left to the disconnect (the wl_surface goes first).
+		for (int i = 0; i < 8; i++) {
+			struct wl_surface *surface = wl_compositor_create_surface(
+				g.compositor);
+			struct xdg_surface *xs = xdg_wm_base_get_xdg_surface(g.wm_base,
+				surface);
+			zxdg_decoration_manager_v1_get_toplevel_decoration(g.decoration,
+				xdg_surface_get_toplevel(xs));
+		}
+		vanish(display);
+	} else if (!strcmp(name, "layer-popup-unmapped")) {
+		// An xdg_popup given to a layer surface that was never mapped;
+		// then the layer surface goes before the popup.
+		struct wl_surface *surface = wl_compositor_create_surface(
+			g.compositor);
+		struct zwlr_layer_surface_v1 *ls =
+			zwlr_layer_shell_v1_get_layer_surface(g.layer_shell, surface,
+				NULL, 2, "x");
+		struct wl_surface *cs = wl_compositor_create_surface(g.compositor);
+		struct xdg_surface *child = xdg_wm_base_get_xdg_surface(g.wm_base,
+			cs);
+		struct xdg_popup *popup = xdg_surface_get_popup(child, NULL,
+			positioner());
+		zwlr_layer_surface_v1_get_popup(ls, popup);
+		zwlr_layer_surface_v1_destroy(ls);
+		xdg_popup_destroy(popup);
+	} else if (!strcmp(name, "parentless-popup-grab")) {
+		// Seed 107 of the plain fuzz run: a grab on a popup that has no
+		// parent, another parentless popup, a toplevel, then an ack.
+		struct wl_surface *s1 = wl_compositor_create_surface(g.compositor);
+		struct xdg_surface *x1 = xdg_wm_base_get_xdg_surface(g.wm_base, s1);
+		struct xdg_positioner *pos = positioner();
+		struct xdg_popup *p1 = xdg_surface_get_popup(x1, NULL, pos);
+		struct wl_surface *s2;
+		toplevel(&s2, NULL);
+		struct wl_surface *s3 = wl_compositor_create_surface(g.compositor);
+		struct xdg_surface *x3 = xdg_wm_base_get_xdg_surface(g.wm_base, s3);
+		xdg_surface_get_popup(x3, NULL, positioner());
+		xdg_positioner_set_anchor(pos, XDG_POSITIONER_ANCHOR_TOP);
+		xdg_popup_grab(p1, g.seat, 1);
+		xdg_surface_ack_configure(x3, 1);
+		wl_surface_commit(s1);
+		wl_surface_commit(s3);
+		} else if (!strcmp(name, "teardown-many")) {
 		// Many live objects of every kind, then the client vanishes.
 		for (int i = 0; i < 300; i++) {
 			struct wl_surface *surface;
@@ -224,8 +395,7 @@ static bool run_case(const char *name, struct wl_display *display) {
 					g.decoration, tl);
 			}
 		}
-		wl_display_flush(display);
-		_exit(0); // no goodbye
+		vanish(display);
 	} else {
 		fprintf(stderr, "unknown case %s\n", name);
 		return false;
