@@ -274,6 +274,20 @@ static void guard_second_xdg_surface(struct wl_resource *resource,
 	}
 }
 
+/* xdg_popup.grab a second time before the popup's first commit: wlroots
+ * 0.15.1 links the popup into the seat's grab list again, so the list
+ * leads into freed memory once the popup is gone, and the next grab
+ * event calls through it (a plain build dies; found by the fuzzer). The
+ * popup leaves the list here, and wlroots links it once. */
+static void guard_popup_grab(struct wl_resource *resource) {
+	struct wlr_xdg_surface *xdg = wl_resource_get_user_data(resource);
+	if (xdg && xdg->role == WLR_XDG_SURFACE_ROLE_POPUP && xdg->popup &&
+			xdg->popup->seat && !xdg->popup->committed) {
+		wl_list_remove(&xdg->popup->grab_link);
+		wl_list_init(&xdg->popup->grab_link);
+	}
+}
+
 /* zxdg_decoration_manager_v1.get_toplevel_decoration for a toplevel that
  * was never committed: wlroots 0.15.1 tells a decoration that its
  * xdg_surface is gone only through the surface's destroy signal, which it
@@ -463,6 +477,8 @@ static void guard_request(void *data, enum wl_protocol_logger_type type,
 			message->arguments_count == 3) {
 		guard_popup_parent(message->resource,
 			(union wl_argument *)message->arguments);
+	} else if (!strcmp(iface, "xdg_popup") && !strcmp(name, "grab")) {
+		guard_popup_grab(message->resource);
 	} else if (!strcmp(iface, "zxdg_decoration_manager_v1") &&
 			!strcmp(name, "get_toplevel_decoration") &&
 			message->arguments_count == 2) {

@@ -377,6 +377,28 @@ static bool run_case(const char *name, struct wl_display *display) {
 		xdg_surface_ack_configure(x3, 1);
 		wl_surface_commit(s1);
 		wl_surface_commit(s3);
+		} else if (!strcmp(name, "popup-grab-twice")) {
+		// Two grabs on one popup before its first commit (plain fuzz,
+		// app socket, seed 103): wlroots 0.15.1 links the popup into the
+		// seat's grab list twice; the list then leads into freed memory
+		// once the popup is gone, and the next grab event calls through
+		// it.
+		struct wl_surface *s1 = wl_compositor_create_surface(g.compositor);
+		struct xdg_surface *x1 = xdg_wm_base_get_xdg_surface(g.wm_base, s1);
+		struct xdg_popup *p1 = xdg_surface_get_popup(x1, NULL, positioner());
+		xdg_popup_grab(p1, g.seat, 1);
+		xdg_popup_grab(p1, g.seat, 2);
+		wl_display_roundtrip(display);
+		xdg_popup_destroy(p1);
+		xdg_surface_destroy(x1);
+		wl_surface_destroy(s1);
+		// A new grab walks the list.
+		struct wl_surface *s2 = wl_compositor_create_surface(g.compositor);
+		struct xdg_surface *x2 = xdg_wm_base_get_xdg_surface(g.wm_base, s2);
+		struct xdg_popup *p2 = xdg_surface_get_popup(x2, NULL, positioner());
+		xdg_popup_grab(p2, g.seat, 3);
+		wl_display_roundtrip(display);
+		xdg_popup_destroy(p2);
 		} else if (!strcmp(name, "teardown-many")) {
 		// Many live objects of every kind, then the client vanishes.
 		for (int i = 0; i < 300; i++) {

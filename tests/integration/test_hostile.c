@@ -45,6 +45,7 @@ static void test_known_crash_sequences(void **state) {
 		{ "decoration-uncommitted-teardown", false },
 		{ "layer-popup-unmapped", true }, // on an unmapped layer surface
 		{ "parentless-popup-grab", false }, // plain fuzz, app socket, seed 107
+		{ "popup-grab-twice", false }, // linked twice into the grab list
 	};
 	struct harness *h = start(NULL);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
