@@ -6,8 +6,8 @@
 # pid to ENGINE_DIR/podman.pid.
 # (Podman 4.3 names imported images :latest whatever tag is asked for.)
 # Prints the engine address on its last line. Apps:
-#   org.pocketwl.Terminal  foot, with fonts, its home in the store (foot
-#                          will not run without the clipboard globals)
+#   org.pocketwl.Terminal  foot, with fonts, its home in the store (with the
+#                          clipboard permission: copy and paste with others)
 #   org.pocketwl.Pattern   weston-simple-shm, an animated pattern
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)

@@ -13,7 +13,7 @@ packages=(
 	# run
 	fonts-dejavu-core xcursor-themes seatd xwayland
 	# test and compare
-	foot weston wayland-utils grim sway cage
+	foot weston wayland-utils grim sway cage wl-clipboard
 	podman runc catatonit slirp4netns docker.io busybox-static curl uidmap
 	# fuzzing (libFuzzer; memcheck for the plain build)
 	clang libclang-rt-14-dev valgrind

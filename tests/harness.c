@@ -580,6 +580,7 @@ static void client_read(struct test_client *c, int timeout_ms) {
 		}
 		c->text = text;
 		c->cap = cap;
+		c->text[c->len] = '\0'; // whatever read() below finds
 	}
 	ssize_t n = read(c->out_fd, c->text + c->len, 4096);
 	if (n <= 0) {
@@ -734,6 +735,27 @@ bool client_saw(struct test_client *c, const char *prefix) {
 		}
 	}
 	return false;
+}
+
+int client_count(struct test_client *c, const char *line) {
+	client_read(c, 0);
+	int n = 0;
+	size_t len = strlen(line);
+	for (const char *p = c->text; p && *p;) {
+		if (!strncmp(p, line, len) && (p[len] == '\n' || !p[len])) {
+			n++;
+		}
+		p = strchr(p, '\n');
+		if (p) {
+			p++;
+		}
+	}
+	return n;
+}
+
+const char *client_text(struct test_client *c) {
+	client_read(c, 0);
+	return c->text ? c->text : "";
 }
 
 pid_t client_pid(struct test_client *c) {

@@ -63,6 +63,10 @@ bool client_wait_line(struct test_client *c, const char *prefix,
 	int timeout_ms, char *line, size_t line_len);
 /** True if any line so far started with `prefix`. */
 bool client_saw(struct test_client *c, const char *prefix);
+/** How many lines so far are exactly `line`. */
+int client_count(struct test_client *c, const char *line);
+/** Everything the client printed so far (the harness owns it). */
+const char *client_text(struct test_client *c);
 pid_t client_pid(struct test_client *c);
 /** Waits for the client to exit; returns its status or -1 on timeout. */
 int client_wait_exit(struct test_client *c, int timeout_ms);

@@ -18,75 +18,45 @@
 #include <wlr/types/wlr_surface.h>
 #include <wlr/util/log.h>
 
+#include "clients/app_clipboard.h"
 #include "clients/clients.h"
+#include "clients/global_policy.h"
 #include "store_fs.h"
 #include "util/config.h"
 #include "util/spawn.h"
 
-/* Globals only the shell's own tools may use: they read the screen, type
- * or click for the user, watch other windows or the user, or control the
- * session. */
-static const char *const privileged_globals[] = {
-	"zwlr_layer_shell_v1",
-	"zwlr_screencopy_manager_v1",
-	"zwlr_export_dmabuf_manager_v1",
-	"zwlr_data_control_manager_v1",
-	"zwp_virtual_keyboard_manager_v1",
-	"zwlr_virtual_pointer_manager_v1",
-	"zwp_input_method_manager_v2",
-	"zwlr_foreign_toplevel_manager_v1",
-	"zwlr_output_manager_v1",
-	"zwlr_output_power_manager_v1",
-	"zwlr_gamma_control_manager_v1",
-	"zwlr_input_inhibit_manager_v1",
-	"zwp_keyboard_shortcuts_inhibit_manager_v1",
-	"org_kde_kwin_idle",
-};
-
-/* Clipboard globals: an app sees them only with the clipboard permission
- * (wlroots offers the selection only to the focused client, so an app can
- * never read it in the background). */
-static const char *const clipboard_globals[] = {
-	"wl_data_device_manager",
-	"zwp_primary_selection_device_manager_v1",
-};
-
-static bool app_global_hidden(const struct pwl_app *app, const char *interface) {
-	if (!app) {
-		return false;
-	}
-	// Our private protocols are for the shell only.
-	if (!strncmp(interface, "pocket_", 7) ||
-			!strncmp(interface, "zpocket_", 8)) {
-		return true;
-	}
-	for (size_t i = 0; i < sizeof(privileged_globals) /
-			sizeof(privileged_globals[0]); i++) {
-		if (!strcmp(interface, privileged_globals[i])) {
-			return true;
+static void note_offered(struct pwl_app *app, const char *interface) {
+	for (int i = 0; i < app->noffered; i++) {
+		if (app->offered[i] == interface || !strcmp(app->offered[i],
+				interface)) {
+			return;
 		}
 	}
-	// Risky in wlroots 0.15.1 (inert pointers): only for apps that ask.
-	if (!(app->permissions & PWL_PERM_POINTER) &&
-			(!strcmp(interface, "zwp_relative_pointer_manager_v1") ||
-			!strcmp(interface, "zwp_pointer_constraints_v1"))) {
-		return true;
+	if (app->noffered < (int)(sizeof(app->offered) / sizeof(app->offered[0]))) {
+		app->offered[app->noffered++] = interface;
 	}
-	if (!(app->permissions & PWL_PERM_CLIPBOARD)) {
-		for (size_t i = 0; i < sizeof(clipboard_globals) /
-				sizeof(clipboard_globals[0]); i++) {
-			if (!strcmp(interface, clipboard_globals[i])) {
-				return true;
-			}
-		}
-	}
-	return false;
 }
 
+/* What an app's clients see: the allow-list (global_policy.c); of the two
+ * clipboard implementations, the session's with the clipboard permission
+ * and the app's private one without (app_clipboard.c). Host clients see
+ * everything but the private one. */
 static bool global_filter(const struct wl_client *client,
 		const struct wl_global *global, void *data) {
+	struct pwl_clients *clients = data;
 	struct pwl_app *app = app_from_client((struct wl_client *)client);
-	return !app_global_hidden(app, wl_global_get_interface(global)->name);
+	bool private = app_clipboard_owns(clients, global);
+	if (!app) {
+		return !private;
+	}
+	const char *interface = wl_global_get_interface(global)->name;
+	bool visible = global_is_selection(interface) ?
+		private == !(app->permissions & PWL_PERM_CLIPBOARD) :
+		app_global_allowed(app->permissions, interface);
+	if (visible) {
+		note_offered(app, interface);
+	}
+	return visible;
 }
 
 static void app_color_for_name(const char *name, float color[4]) {
@@ -240,6 +210,8 @@ struct pwl_app *app_create(struct pwl_clients *clients, const char *name,
 	app->permissions = permissions;
 	wl_list_init(&app->clients);
 	wl_list_init(&app->link);
+	wl_list_init(&app->private_devices[0]);
+	wl_list_init(&app->private_devices[1]);
 	wl_signal_init(&app->events.destroy);
 	app->name = strdup(name);
 	app->label = strdup(name);
@@ -334,6 +306,7 @@ void app_destroy(struct pwl_app *app) {
 	wl_list_for_each_safe(ac, tmp, &app->clients, link) {
 		wl_client_destroy(ac->client);
 	}
+	app_clipboard_app_gone(app);
 	if (app->source) {
 		wl_event_source_remove(app->source);
 	}
@@ -482,6 +455,9 @@ bool apps_init(struct pwl_clients *clients) {
 		remove_tree(base);
 		free(base);
 	}
+	if (!app_clipboard_init(clients)) {
+		return false;
+	}
 	wl_display_set_global_filter(clients->display, global_filter, clients);
 	clients->app_new_surface.notify = handle_new_surface;
 	wl_signal_add(&clients->compositor->events.new_surface,
@@ -496,6 +472,7 @@ void apps_finish(struct pwl_clients *clients) {
 	wl_list_for_each_safe(app, tmp, &clients->apps, link) {
 		app_destroy(app);
 	}
+	app_clipboard_finish(clients);
 	wl_list_remove(&clients->app_new_surface.link);
 	if (clients->protocol_logger) {
 		wl_protocol_logger_destroy(clients->protocol_logger);

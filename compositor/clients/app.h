@@ -49,6 +49,17 @@ struct pwl_app {
 		struct wl_signal destroy;
 	} events;
 
+	/* Its private clipboard and primary selection (app_clipboard.c), for
+	 * an app without the clipboard permission: [0] clipboard,
+	 * [1] primary. */
+	struct wl_resource *private_source[2];
+	struct wl_list private_devices[2];
+	uint32_t private_serial;
+	/* The interfaces its clients were offered so far (the global
+	 * filter's answers; names are the interfaces' own strings). */
+	const char *offered[48];
+	int noffered;
+
 	int listen_fd;
 	struct wl_event_source *source;
 	struct wl_list clients; // pwl_app_client.link

@@ -23,6 +23,9 @@ struct pwl_clients {
 	struct wl_protocol_logger *guard_logger; // see guards.c
 	struct wl_listener app_new_surface; // see app.c
 	struct wl_listener guard_new_surface; // see guards.c
+	struct wl_global *private_data_manager; // see app_clipboard.c
+	struct wl_global *private_primary_manager;
+	struct wl_client *keyboard_focus; // told by the seat; may be NULL
 };
 
 #endif

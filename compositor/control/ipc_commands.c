@@ -364,6 +364,16 @@ static struct json_object *app_json(struct pwl_app *app) {
 		json_object_new_string(app->socket_path));
 	json_object_object_add(obj, "pid", json_object_new_int(app->pid));
 	json_object_object_add(obj, "clients", json_object_new_int(app->nclients));
+	// What its clients were offered (doc/robustness.md: the allow-list),
+	// and whose clipboard they reach.
+	struct json_object *globals = json_object_new_array();
+	for (int i = 0; i < app->noffered; i++) {
+		json_object_array_add(globals,
+			json_object_new_string(app->offered[i]));
+	}
+	json_object_object_add(obj, "globals", globals);
+	json_object_object_add(obj, "clipboard", json_object_new_string(
+		app->permissions & PWL_PERM_CLIPBOARD ? "session" : "private"));
 	return obj;
 }
 

@@ -1,5 +1,7 @@
 #include "desktop/seat.h"
 
+#include "clients/app_clipboard.h"
+
 #include <stdlib.h>
 #include <wlr/backend/multi.h>
 #include <wlr/backend/session.h>
@@ -18,6 +20,7 @@
 #include <wlr/util/log.h>
 #include <xkbcommon/xkbcommon.h>
 
+#include "clients/app_clipboard.h"
 #include "desktop/output.h"
 #include "desktop/server.h"
 #include "desktop/view.h"
@@ -461,6 +464,17 @@ void seat_layer_unmapped(struct pwl_seat *seat,
 	cursor_rebase(seat, 0);
 }
 
+/* Apps without the clipboard permission have their own (the clients
+ * layer's app_clipboard.c); it follows keyboard focus too. */
+static void handle_keyboard_focus_change(struct wl_listener *listener,
+		void *data) {
+	struct pwl_seat *seat =
+		wl_container_of(listener, seat, keyboard_focus_change);
+	struct wlr_seat_keyboard_focus_change_event *event = data;
+	app_clipboard_focus(&seat->server->clients, event->new_surface ?
+		wl_resource_get_client(event->new_surface->resource) : NULL);
+}
+
 static void handle_request_set_selection(struct wl_listener *listener,
 		void *data) {
 	struct pwl_seat *seat =
@@ -531,6 +545,9 @@ struct pwl_seat *seat_create(struct pwl_server *server) {
 	}
 	seat->wlr_seat->data = seat;
 
+	seat->keyboard_focus_change.notify = handle_keyboard_focus_change;
+	wl_signal_add(&seat->wlr_seat->keyboard_state.events.focus_change,
+		&seat->keyboard_focus_change);
 	seat->request_set_selection.notify = handle_request_set_selection;
 	wl_signal_add(&seat->wlr_seat->events.request_set_selection,
 		&seat->request_set_selection);
@@ -564,6 +581,7 @@ void seat_destroy(struct pwl_seat *seat) {
 	wl_list_for_each_safe(pointer, tmp_pointer, &seat->pointers, link) {
 		pointer_destroy(pointer);
 	}
+	wl_list_remove(&seat->keyboard_focus_change.link);
 	wl_list_remove(&seat->request_set_selection.link);
 	wl_list_remove(&seat->request_set_primary_selection.link);
 	wl_list_remove(&seat->request_start_drag.link);

@@ -51,6 +51,7 @@ struct pwl_seat {
 	struct wl_listener cursor_axis;
 	struct wl_listener cursor_frame;
 	struct wl_listener request_set_cursor;
+	struct wl_listener keyboard_focus_change;
 	struct wl_listener request_set_selection;
 	struct wl_listener request_set_primary_selection;
 	struct wl_listener request_start_drag;

@@ -36,32 +36,94 @@ static void check_globals(struct test_client *c, bool app) {
 	}
 }
 
+/* The globals an app may see: the allow-list, as the test reads the
+ * compositor's promise (doc/robustness.md). */
+static const char *const app_allowed[] = {
+	"wl_compositor", "wl_subcompositor", "wl_shm", "wl_seat", "wl_output",
+	"wl_data_device_manager", "zwp_primary_selection_device_manager_v1",
+	"xdg_wm_base", "zxdg_decoration_manager_v1", "zxdg_output_manager_v1",
+	"wp_viewporter", "wp_presentation", "xdg_activation_v1",
+	"zwp_idle_inhibit_manager_v1", "wl_drm", "zwp_linux_dmabuf_v1",
+	"zwp_relative_pointer_manager_v1", "zwp_pointer_constraints_v1",
+};
+
+/* Every "global X" line the client printed names an allowed interface. */
+static void assert_only_allowed(struct test_client *c) {
+	const char *text = client_text(c);
+	for (const char *p = text; p && *p; p = strchr(p, '\n') ?
+			strchr(p, '\n') + 1 : NULL) {
+		if (strncmp(p, "global ", 7)) {
+			continue;
+		}
+		const char *name = p + 7;
+		size_t len = strcspn(name, "\n");
+		bool ok = false;
+		for (size_t i = 0; i < sizeof(app_allowed) / sizeof(*app_allowed);
+				i++) {
+			ok = ok || (strlen(app_allowed[i]) == len &&
+				!strncmp(app_allowed[i], name, len));
+		}
+		if (!ok) {
+			fail_msg("an app client was offered %.*s", (int)len, name);
+		}
+	}
+}
+
 static void test_app_clients_see_only_safe_globals(void **state) {
 	struct harness *h = start(NULL);
 	struct test_client *host = client_spawn_test(h, "--exit-after 300");
 	check_globals(host, false);
-	assert_true(client_saw(host, "global wl_data_device_manager"));
+	// The session's clipboard, once (the apps' private one is not for
+	// host clients).
+	assert_int_equal(client_count(host, "global wl_data_device_manager"), 1);
+	assert_int_equal(client_count(host,
+		"global zwp_primary_selection_device_manager_v1"), 1);
 	client_free(host);
 
 	char *dir = harness_app_create(h, "plain", NULL, NULL, 0);
 	assert_non_null(dir);
 	struct test_client *app = client_spawn_test_app(h, dir, "--exit-after 300");
 	check_globals(app, true);
-	// No clipboard permission: no clipboard at all.
-	assert_false(client_saw(app, "global wl_data_device_manager"));
+	assert_only_allowed(app);
+	// No clipboard permission: a clipboard all the same (its own: real
+	// clients refuse to start without one), once.
+	assert_int_equal(client_count(app, "global wl_data_device_manager"), 1);
+	assert_int_equal(client_count(app,
+		"global zwp_primary_selection_device_manager_v1"), 1);
 	// No pointer permission: no relative pointer, no pointer constraints
 	// (risky in wlroots 0.15.1; doc/robustness.md).
 	assert_false(client_saw(app, "global zwp_relative_pointer_manager_v1"));
 	assert_false(client_saw(app, "global zwp_pointer_constraints_v1"));
-	assert_false(client_saw(app,
-		"global zwp_primary_selection_device_manager_v1"));
 	client_free(app);
 	free(dir);
+	// pocketctl instances --json says what the app's clients were offered.
+	struct json_object *reply = harness_ipc(h, "{\"command\":\"instances\"}");
+	struct json_object *apps = json_object_object_get(reply, "apps");
+	struct json_object *plain = NULL;
+	for (size_t i = 0; i < json_object_array_length(apps); i++) {
+		struct json_object *a = json_object_array_get_idx(apps, i);
+		if (!strcmp(json_object_get_string(json_object_object_get(a, "app")),
+				"plain")) {
+			plain = a;
+		}
+	}
+	assert_non_null(plain);
+	const char *offered = json_object_to_json_string(
+		json_object_object_get(plain, "globals"));
+	printf("# plain was offered: %s\n", offered);
+	assert_non_null(strstr(offered, "\"wl_compositor\""));
+	assert_non_null(strstr(offered, "\"wl_data_device_manager\""));
+	assert_null(strstr(offered, "screencopy"));
+	assert_null(strstr(offered, "layer_shell"));
+	assert_string_equal(json_object_get_string(json_object_object_get(plain,
+		"clipboard")), "private");
+	json_object_put(reply);
 
 	dir = harness_app_create(h, "clippy", "clipboard,pointer", NULL, 0);
 	app = client_spawn_test_app(h, dir, "--exit-after 300");
 	check_globals(app, true);
-	assert_true(client_saw(app, "global wl_data_device_manager"));
+	assert_only_allowed(app);
+	assert_int_equal(client_count(app, "global wl_data_device_manager"), 1);
 	assert_true(client_saw(app, "global zwp_relative_pointer_manager_v1"));
 	assert_true(client_saw(app, "global zwp_pointer_constraints_v1"));
 	client_free(app);
@@ -434,14 +496,30 @@ static void test_clipboard_needs_focus_and_permission(void **state) {
 	assert_true(client_wait_line(reader, "clipboard secret", WAIT_MS, NULL,
 		0));
 
+	// Without the permission: a clipboard of its own, focused or not;
+	// the session's selection never reaches it.
 	char *denied = harness_app_create(h, "snoop", NULL, NULL, 0);
 	struct test_client *snoop = client_spawn_test_app(h, denied,
 		"--app-id snoop --size 100x100 --clipboard-read");
-	assert_true(client_wait_line(snoop, "error no data device", WAIT_MS,
-		NULL, 0));
 	assert_true(client_wait_line(snoop, "mapped", WAIT_MS, NULL, 0));
+	assert_true(client_wait_line(snoop, "keyboard-enter", WAIT_MS, NULL, 0));
 	harness_sleep(h, 200);
-	assert_false(client_saw(snoop, "clipboard"));
+	assert_false(client_saw(snoop, "error no data device"));
+	assert_false(client_saw(snoop, "clipboard secret"));
+	// What it copies stays inside the app: its other client pastes it,
+	// nobody else sees it.
+	struct test_client *snoop2 = client_spawn_test_app(h, denied,
+		"--app-id snoop2 --size 80x80 --clipboard-set inside");
+	assert_true(client_wait_line(snoop2, "clipboard-set inside", WAIT_MS,
+		NULL, 0));
+	harness_sleep(h, 200);
+	assert_false(client_saw(snoop, "clipboard inside")); // not focused
+	struct json_object *sw = window(h, "snoop");
+	json_object_put(harness_ipc(h, "{\"command\":\"focus\",\"id\":%d}",
+		jint(sw, "id")));
+	json_object_put(sw);
+	assert_true(client_wait_line(snoop, "clipboard inside", WAIT_MS, NULL,
+		0));
 
 	// A new selection while the reader is in the background: not offered.
 	struct test_client *host2 = client_spawn_test(h,
@@ -457,12 +535,70 @@ static void test_clipboard_needs_focus_and_permission(void **state) {
 	json_object_put(w);
 	assert_true(client_wait_line(reader, "clipboard secret2", WAIT_MS, NULL,
 		0));
+	assert_false(client_saw(reader, "clipboard inside"));
+	assert_false(client_saw(host, "clipboard inside"));
 	client_free(host2);
+	client_free(snoop2);
 	client_free(snoop);
 	client_free(reader);
 	client_free(host);
 	free(allowed);
 	free(denied);
+	stop(h);
+}
+
+/* Real clients, as an app without the clipboard permission: foot runs
+ * (foot 1.13 exits at once without a data device manager), wl-paste
+ * never gets the session's selection, and what wl-copy copies is pasted
+ * inside the app only. */
+static void test_real_clients_without_clipboard_permission(void **state) {
+	struct harness *h = start(NULL);
+	struct test_client *host = client_spawn_test(h,
+		"--app-id host --size 300x200 --clipboard-set secret");
+	assert_true(client_wait_line(host, "clipboard-set secret", WAIT_MS,
+		NULL, 0));
+	char *dir = harness_app_create(h, "term", NULL, NULL, 0);
+	assert_non_null(dir);
+	const char *foot[] = { "foot", "sh", "-c", "sleep 60", NULL };
+	struct test_client *term = client_spawn_app(h, dir, foot);
+	struct json_object *w = harness_wait_window(h, "foot", WAIT_MS * 2);
+	assert_non_null(w);
+	json_object_put(w);
+	assert_true(client_running(term));
+
+	const char *paste[] = { "wl-paste", "--no-newline", NULL };
+	struct test_client *p = client_spawn_app(h, dir, paste);
+	if (client_wait_exit(p, 3000) < 0) {
+		client_kill(p, SIGTERM); // waiting for a selection that never comes
+		client_wait_exit(p, WAIT_MS);
+	}
+	printf("# wl-paste as the app, before: '%s'\n", client_text(p));
+	assert_null(strstr(client_text(p), "secret"));
+	client_free(p);
+
+	const char *copy[] = { "wl-copy", "inside", NULL };
+	struct test_client *c = client_spawn_app(h, dir, copy);
+	int copied = client_wait_exit(c, WAIT_MS); // it forks to serve
+	printf("# wl-copy: %d '%s'\n", copied, client_text(c));
+	assert_int_equal(copied, 0);
+	client_free(c);
+	p = client_spawn_app(h, dir, paste);
+	assert_int_equal(client_wait_exit(p, WAIT_MS), 0);
+	assert_string_equal(client_text(p), "inside");
+	client_free(p);
+
+	// The session's selection is still the host's.
+	char *allowed = harness_app_create(h, "reader", "clipboard", NULL, 0);
+	struct test_client *reader = client_spawn_test_app(h, allowed,
+		"--app-id reader --size 100x100 --clipboard-read");
+	assert_true(client_wait_line(reader, "clipboard secret", WAIT_MS, NULL,
+		0));
+	assert_false(client_saw(reader, "clipboard inside"));
+	client_free(reader);
+	client_free(term);
+	client_free(host);
+	free(allowed);
+	free(dir);
 	stop(h);
 }
 
@@ -524,6 +660,7 @@ int main(void) {
 		cmocka_unit_test(test_activation_needs_a_user_action),
 		cmocka_unit_test(test_fullscreen_app_shows_its_label),
 		cmocka_unit_test(test_clipboard_needs_focus_and_permission),
+		cmocka_unit_test(test_real_clients_without_clipboard_permission),
 		cmocka_unit_test(test_idle_inhibitor_needs_a_shown_surface),
 	};
 	return RUN_GROUP("apps", tests);
