@@ -26,6 +26,13 @@ struct pwl_clients {
 	struct wl_global *private_data_manager; // see app_clipboard.c
 	struct wl_global *private_primary_manager;
 	struct wl_client *keyboard_focus; // told by the seat; may be NULL
+	/* The client whose set_selection (clipboard or primary) is being
+	 * dispatched right now, from guards.c; NULL for any other request.
+	 * wlroots' event does not say who asked. */
+	struct {
+		struct wl_client *client;
+		uint32_t serial;
+	} selection_request;
 };
 
 #endif

@@ -460,6 +460,15 @@ static void guard_request(void *data, enum wl_protocol_logger_type type,
 	const char *iface = wl_resource_get_class(message->resource);
 	const char *name = message->message->name;
 	remember(message, iface, name);
+	struct pwl_clients *clients = data;
+	clients->selection_request.client = NULL;
+	if (!strcmp(name, "set_selection") && message->arguments_count == 2 &&
+			(!strcmp(iface, "wl_data_device") ||
+			!strcmp(iface, "zwp_primary_selection_device_v1"))) {
+		clients->selection_request.client =
+			wl_resource_get_client(message->resource);
+		clients->selection_request.serial = message->arguments[1].u;
+	}
 	if (!strcmp(iface, "zwp_virtual_keyboard_v1") &&
 			!strcmp(name, "keymap") && message->arguments_count == 3) {
 		// The arguments are the closure's own: fixing them here fixes

@@ -422,6 +422,16 @@ static bool handle_press(struct pwl_seat *seat, uint32_t button) {
 	}
 }
 
+/* A button event's serial (0: none was sent) is the user's, for the
+ * client under the pointer. */
+static void note_button(struct pwl_seat *seat, uint32_t serial) {
+	struct wlr_seat_client *focused =
+		seat->wlr_seat->pointer_state.focused_client;
+	if (serial && focused) {
+		seat_note_user_serial(seat, focused->client, serial);
+	}
+}
+
 static void handle_button(struct wl_listener *listener, void *data) {
 	struct pwl_seat *seat = wl_container_of(listener, seat, cursor_button);
 	struct wlr_event_pointer_button *event = data;
@@ -432,16 +442,16 @@ static void handle_button(struct wl_listener *listener, void *data) {
 			cursor_end_grab(seat);
 			return;
 		}
-		wlr_seat_pointer_notify_button(seat->wlr_seat, event->time_msec,
-			event->button, event->state);
+		note_button(seat, wlr_seat_pointer_notify_button(seat->wlr_seat,
+			event->time_msec, event->button, event->state));
 		return;
 	}
 	if (seat->mode != PWL_CURSOR_PASSTHROUGH) {
 		return;
 	}
 	if (!handle_press(seat, event->button)) {
-		wlr_seat_pointer_notify_button(seat->wlr_seat, event->time_msec,
-			event->button, event->state);
+		note_button(seat, wlr_seat_pointer_notify_button(seat->wlr_seat,
+			event->time_msec, event->button, event->state));
 	}
 }
 

@@ -1,8 +1,10 @@
 #include "desktop/seat.h"
 
+#include "clients/app.h"
 #include "clients/app_clipboard.h"
 
 #include <stdlib.h>
+#include <time.h>
 #include <wlr/backend/multi.h>
 #include <wlr/backend/session.h>
 #include <wlr/types/wlr_cursor.h>
@@ -25,6 +27,7 @@
 #include "desktop/server.h"
 #include "desktop/view.h"
 #include "util/config.h"
+#include "util/input_serials.h"
 #include "util/spawn.h"
 
 static void seat_focus_topmost(struct pwl_seat *seat);
@@ -207,6 +210,13 @@ static void keyboard_handle_key(struct wl_listener *listener, void *data) {
 		wlr_seat_set_keyboard(seat->wlr_seat, keyboard->device);
 		wlr_seat_keyboard_notify_key(seat->wlr_seat, event->time_msec,
 			event->keycode, event->state);
+		// The key event's serial is the display's newest.
+		struct wlr_seat_client *focused =
+			seat->wlr_seat->keyboard_state.focused_client;
+		if (focused) {
+			seat_note_user_serial(seat, focused->client,
+				wl_display_get_serial(seat->server->display));
+		}
 	}
 }
 
@@ -475,11 +485,60 @@ static void handle_keyboard_focus_change(struct wl_listener *listener,
 		wl_resource_get_client(event->new_surface->resource) : NULL);
 }
 
+static int64_t now_ms(void) {
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void seat_note_user_serial(struct pwl_seat *seat, struct wl_client *client,
+		uint32_t serial) {
+	input_serials_add(&seat->input_serials, client, serial, now_ms());
+}
+
+/* A selection is the user's only when the client that sets it has
+ * keyboard focus and shows the serial of a key or button event it got
+ * in the last seconds (wlroots accepts any serial it ever sent, the
+ * keyboard enter's too, so a window that merely got focus could take
+ * the clipboard). Requests of no client (data-control, the X11 bridge)
+ * are the compositor's own tools'. */
+#define SELECTION_SERIAL_MAX_AGE_MS 10000
+
+static bool selection_by_user(struct pwl_seat *seat, uint32_t serial,
+		const char *what) {
+	struct pwl_clients *clients = &seat->server->clients;
+	struct wl_client *client = clients->selection_request.client;
+	clients->selection_request.client = NULL;
+	if (!client) {
+		return true;
+	}
+	struct wlr_seat_client *focused =
+		seat->wlr_seat->keyboard_state.focused_client;
+	const char *why = !focused || focused->client != client ?
+		"it does not have keyboard focus" :
+		!input_serials_allow(&seat->input_serials, client, serial, now_ms(),
+			SELECTION_SERIAL_MAX_AGE_MS) ?
+		"its serial is not that of a recent key or button event" : NULL;
+	if (why) {
+		struct pwl_app *app = app_from_client(client);
+		wlr_log(WLR_INFO, "%s%s%s: %s refused: %s", app ? "App " : "",
+			app ? app->name : "A host client", app ? "" : "", what, why);
+		return false;
+	}
+	return true;
+}
+
 static void handle_request_set_selection(struct wl_listener *listener,
 		void *data) {
 	struct pwl_seat *seat =
 		wl_container_of(listener, seat, request_set_selection);
 	struct wlr_seat_request_set_selection_event *event = data;
+	if (!selection_by_user(seat, event->serial, "the clipboard")) {
+		if (event->source) {
+			wlr_data_source_destroy(event->source); // tells the client
+		}
+		return;
+	}
 	wlr_seat_set_selection(seat->wlr_seat, event->source, event->serial);
 }
 
@@ -488,6 +547,12 @@ static void handle_request_set_primary_selection(struct wl_listener *listener,
 	struct pwl_seat *seat =
 		wl_container_of(listener, seat, request_set_primary_selection);
 	struct wlr_seat_request_set_primary_selection_event *event = data;
+	if (!selection_by_user(seat, event->serial, "the primary selection")) {
+		if (event->source) {
+			wlr_primary_selection_source_destroy(event->source);
+		}
+		return;
+	}
 	wlr_seat_set_primary_selection(seat->wlr_seat, event->source,
 		event->serial);
 }

@@ -6,6 +6,8 @@
 #include <wayland-server-core.h>
 #include <wlr/util/box.h>
 
+#include "util/input_serials.h"
+
 struct pwl_server;
 struct pwl_view;
 struct wlr_surface;
@@ -43,6 +45,9 @@ struct pwl_seat {
 	uint32_t resize_edges;
 
 	struct wlr_pointer_constraint_v1 *active_constraint; // may be NULL
+	/* The user's recent key and button events, by client: what a
+	 * selection must show (seat_note_user_serial). */
+	struct input_serials input_serials;
 	struct wlr_scene_node *drag_icon; // may be NULL
 
 	struct wl_listener cursor_motion;
@@ -61,6 +66,9 @@ struct pwl_seat {
 };
 
 struct pwl_seat *seat_create(struct pwl_server *server);
+/** A key or button event with `serial` went to `client`. */
+void seat_note_user_serial(struct pwl_seat *seat, struct wl_client *client,
+	uint32_t serial);
 void seat_destroy(struct pwl_seat *seat);
 
 void seat_handle_new_input(struct wl_listener *listener, void *data);

@@ -64,6 +64,12 @@ static struct {
 	const char *clipboard_set; // text to offer once focused; may be NULL
 	bool clipboard_read;
 	uint32_t last_enter_serial;
+	uint32_t last_key_serial; // 0: no key yet
+	/* When --clipboard-set sets: "key" (at the first key press, with its
+	 * serial: what a real copy does), "enter" (at keyboard enter, with
+	 * the enter serial) or "leave" (after losing focus, with the last
+	 * key serial). */
+	const char *clipboard_when;
 	const char *activate_mode; // "serial", "none" or NULL
 	int activate_delay_ms;
 	uint32_t last_button_serial;
@@ -530,6 +536,7 @@ static void source_send(void *data, struct wl_data_source *source,
 }
 
 static void source_cancelled(void *data, struct wl_data_source *source) {
+	say("clipboard-cancelled");
 	wl_data_source_destroy(source);
 	if (c.data_source == source) {
 		c.data_source = NULL;
@@ -550,8 +557,9 @@ static void set_clipboard(void) {
 	c.data_source = wl_data_device_manager_create_data_source(c.ddm);
 	wl_data_source_add_listener(c.data_source, &source_listener, NULL);
 	wl_data_source_offer(c.data_source, "text/plain");
+	bool on_enter = c.clipboard_when && !strcmp(c.clipboard_when, "enter");
 	wl_data_device_set_selection(c.data_device, c.data_source,
-		c.last_enter_serial);
+		on_enter ? c.last_enter_serial : c.last_key_serial);
 	say("clipboard-set %s", c.clipboard_set);
 }
 
@@ -629,20 +637,35 @@ static void kb_enter(void *data, struct wl_keyboard *kb, uint32_t serial,
 		struct wl_surface *surface, struct wl_array *keys) {
 	say("keyboard-enter");
 	c.last_enter_serial = serial;
-	if (c.clipboard_set && !c.data_source) {
+	if (c.clipboard_set && !c.data_source && c.clipboard_when &&
+			!strcmp(c.clipboard_when, "enter")) {
 		set_clipboard();
 	}
 }
 
+static bool clipboard_done;
+
 static void kb_leave(void *data, struct wl_keyboard *kb, uint32_t serial,
 		struct wl_surface *surface) {
 	say("keyboard-leave");
+	if (c.clipboard_set && !clipboard_done && c.last_key_serial &&
+			c.clipboard_when && !strcmp(c.clipboard_when, "leave")) {
+		clipboard_done = true;
+		set_clipboard();
+	}
 }
 
 static void kb_key(void *data, struct wl_keyboard *kb, uint32_t serial,
 		uint32_t time, uint32_t key, uint32_t state) {
 	say("key %u %s", key, state == WL_KEYBOARD_KEY_STATE_PRESSED ?
 		"pressed" : "released");
+	c.last_key_serial = serial;
+	if (c.clipboard_set && !clipboard_done &&
+			state == WL_KEYBOARD_KEY_STATE_PRESSED &&
+			(!c.clipboard_when || !strcmp(c.clipboard_when, "key"))) {
+		clipboard_done = true;
+		set_clipboard();
+	}
 }
 
 static void kb_modifiers(void *data, struct wl_keyboard *kb, uint32_t serial,
@@ -928,6 +951,7 @@ static bool parse_args(int argc, char *argv[]) {
 		{ "activate", required_argument, NULL, 'V' },
 		{ "clipboard-set", required_argument, NULL, 'Y' },
 		{ "clipboard-read", no_argument, NULL, 'R' },
+		{ "clipboard-when", required_argument, NULL, 1001 },
 		{ "activate-delay", required_argument, NULL, 'W' },
 		{ "presentation", no_argument, NULL, 'P' },
 		{ "inhibit-idle", required_argument, NULL, 'N' },
@@ -1032,6 +1056,9 @@ static bool parse_args(int argc, char *argv[]) {
 			break;
 		case 'R':
 			c.clipboard_read = true;
+			break;
+		case 1001:
+			c.clipboard_when = optarg;
 			break;
 		case 'W':
 			c.activate_delay_ms = arg_int(optarg);

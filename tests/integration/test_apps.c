@@ -486,6 +486,9 @@ static void test_clipboard_needs_focus_and_permission(void **state) {
 	struct harness *h = start(NULL);
 	struct test_client *host = client_spawn_test(h,
 		"--app-id host --size 300x200 --clipboard-set secret");
+	// A copy is the user's: a key press in the focused window.
+	assert_true(client_wait_line(host, "keyboard-enter", WAIT_MS, NULL, 0));
+	harness_key(h, NULL, KEY_C);
 	assert_true(client_wait_line(host, "clipboard-set secret", WAIT_MS,
 		NULL, 0));
 
@@ -510,6 +513,9 @@ static void test_clipboard_needs_focus_and_permission(void **state) {
 	// nobody else sees it.
 	struct test_client *snoop2 = client_spawn_test_app(h, denied,
 		"--app-id snoop2 --size 80x80 --clipboard-set inside");
+	assert_true(client_wait_line(snoop2, "keyboard-enter", WAIT_MS, NULL,
+		0));
+	harness_key(h, NULL, KEY_C);
 	assert_true(client_wait_line(snoop2, "clipboard-set inside", WAIT_MS,
 		NULL, 0));
 	harness_sleep(h, 200);
@@ -524,6 +530,8 @@ static void test_clipboard_needs_focus_and_permission(void **state) {
 	// A new selection while the reader is in the background: not offered.
 	struct test_client *host2 = client_spawn_test(h,
 		"--app-id host2 --size 200x150 --clipboard-set secret2");
+	assert_true(client_wait_line(host2, "keyboard-enter", WAIT_MS, NULL, 0));
+	harness_key(h, NULL, KEY_C);
 	assert_true(client_wait_line(host2, "clipboard-set secret2", WAIT_MS,
 		NULL, 0));
 	harness_sleep(h, 300);
@@ -547,6 +555,63 @@ static void test_clipboard_needs_focus_and_permission(void **state) {
 	stop(h);
 }
 
+/* The session's selection changes only by the user: set by the client
+ * with keyboard focus, with the serial of a key or button event it got
+ * in the last seconds. A window that merely got focus (the keyboard
+ * enter's serial) and one that lost it cannot take the clipboard. */
+static void test_selection_only_by_the_user(void **state) {
+	struct harness *h = start(NULL);
+	struct test_client *host = client_spawn_test(h,
+		"--app-id host --size 300x200 --clipboard-set first");
+	assert_true(client_wait_line(host, "keyboard-enter", WAIT_MS, NULL, 0));
+	harness_key(h, NULL, KEY_C);
+	assert_true(client_wait_line(host, "clipboard-set first", WAIT_MS, NULL,
+		0));
+
+	// Focus alone: the enter serial is refused.
+	char *dir = harness_app_create(h, "grabby", "clipboard", NULL, 0);
+	struct test_client *grabby = client_spawn_test_app(h, dir,
+		"--app-id grabby --size 100x100 --clipboard-set stolen "
+		"--clipboard-when enter");
+	assert_true(client_wait_line(grabby, "clipboard-set stolen", WAIT_MS,
+		NULL, 0));
+	assert_true(client_wait_line(grabby, "clipboard-cancelled", WAIT_MS,
+		NULL, 0));
+
+	// A key serial kept for after focus has gone: refused too.
+	struct test_client *late = client_spawn_test_app(h, dir,
+		"--app-id late --size 100x100 --clipboard-set stolen2 "
+		"--clipboard-when leave");
+	assert_true(client_wait_line(late, "keyboard-enter", WAIT_MS, NULL, 0));
+	harness_key(h, NULL, KEY_X);
+	assert_true(client_wait_line(late, "key ", WAIT_MS, NULL, 0));
+	char *rdir = harness_app_create(h, "reader", "clipboard", NULL, 0);
+	struct test_client *reader = client_spawn_test_app(h, rdir,
+		"--app-id reader --size 100x100 --clipboard-read");
+	assert_true(client_wait_line(late, "clipboard-set stolen2", WAIT_MS,
+		NULL, 0));
+	assert_true(client_wait_line(late, "clipboard-cancelled", WAIT_MS, NULL,
+		0));
+	// The reader, focused, gets the user's copy and nothing else.
+	assert_true(client_wait_line(reader, "clipboard first", WAIT_MS, NULL,
+		0));
+	harness_sleep(h, 200);
+	assert_false(client_saw(reader, "clipboard stolen"));
+	char *log = harness_log(h);
+	assert_non_null(strstr(log, "App grabby: the clipboard refused: its "
+		"serial is not that of a recent key or button event"));
+	assert_non_null(strstr(log, "App grabby: the clipboard refused: it does "
+		"not have keyboard focus"));
+	free(log);
+	client_free(reader);
+	client_free(late);
+	client_free(grabby);
+	client_free(host);
+	free(rdir);
+	free(dir);
+	stop(h);
+}
+
 /* Real clients, as an app without the clipboard permission: foot runs
  * (foot 1.13 exits at once without a data device manager), wl-paste
  * never gets the session's selection, and what wl-copy copies is pasted
@@ -555,6 +620,9 @@ static void test_real_clients_without_clipboard_permission(void **state) {
 	struct harness *h = start(NULL);
 	struct test_client *host = client_spawn_test(h,
 		"--app-id host --size 300x200 --clipboard-set secret");
+	// A copy is the user's: a key press in the focused window.
+	assert_true(client_wait_line(host, "keyboard-enter", WAIT_MS, NULL, 0));
+	harness_key(h, NULL, KEY_C);
 	assert_true(client_wait_line(host, "clipboard-set secret", WAIT_MS,
 		NULL, 0));
 	char *dir = harness_app_create(h, "term", NULL, NULL, 0);
@@ -661,6 +729,7 @@ int main(void) {
 		cmocka_unit_test(test_fullscreen_app_shows_its_label),
 		cmocka_unit_test(test_clipboard_needs_focus_and_permission),
 		cmocka_unit_test(test_real_clients_without_clipboard_permission),
+		cmocka_unit_test(test_selection_only_by_the_user),
 		cmocka_unit_test(test_idle_inhibitor_needs_a_shown_surface),
 	};
 	return RUN_GROUP("apps", tests);
