@@ -87,6 +87,7 @@ static void app_color_for_name(const char *name, float color[4]) {
 static void app_client_handle_destroy(struct wl_listener *listener,
 		void *data) {
 	struct pwl_app_client *ac = wl_container_of(listener, ac, destroy);
+	object_limits_client_gone(ac);
 	wl_list_remove(&ac->destroy.link);
 	wl_list_remove(&ac->link);
 	ac->app->nclients--;
@@ -143,6 +144,7 @@ static int handle_accept(int fd, uint32_t mask, void *data) {
 	wl_client_add_destroy_listener(client, &ac->destroy);
 	wl_list_insert(&app->clients, &ac->link);
 	app->nclients++;
+	object_limits_watch(ac);
 	return 0;
 }
 
@@ -437,6 +439,10 @@ static void protocol_logger(void *data, enum wl_protocol_logger_type type,
 	}
 	struct wl_client *client = wl_resource_get_client(message->resource);
 	struct pwl_app *app = app_from_client(client);
+	if (app) {
+		object_limits_shm_request(clients, message->resource,
+			message->message->name, size);
+	}
 	if (!app || size <= clients->config->app_max_shm_mib * 1024 * 1024) {
 		return;
 	}

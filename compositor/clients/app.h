@@ -6,6 +6,7 @@
 #include <sys/types.h>
 #include <wayland-server-core.h>
 
+#include "clients/object_limits.h"
 #include "permissions.h"
 
 struct pwl_clients;
@@ -64,6 +65,7 @@ struct pwl_app {
 	struct wl_event_source *source;
 	struct wl_list clients; // pwl_app_client.link
 	int nclients;
+	struct object_counts objects; // all its clients' (object_limits.c)
 };
 
 struct pwl_app_client {
@@ -71,7 +73,9 @@ struct pwl_app_client {
 	struct pwl_app *app;
 	struct wl_client *client;
 	int nsurfaces;
+	struct object_counts objects; // object_limits.c
 	struct wl_listener destroy;
+	struct wl_listener resource_created;
 };
 
 /** Creates the instance's socket directory (owned by `uid`, mode 0700)

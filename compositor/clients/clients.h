@@ -26,6 +26,7 @@ struct pwl_clients {
 	struct wl_global *private_data_manager; // see app_clipboard.c
 	struct wl_global *private_primary_manager;
 	struct wl_client *keyboard_focus; // told by the seat; may be NULL
+	int32_t pending_pool_bytes; // wl_shm.create_pool being dispatched
 	/* The client whose set_selection (clipboard or primary) is being
 	 * dispatched right now, from guards.c; NULL for any other request.
 	 * wlroots' event does not say who asked. */

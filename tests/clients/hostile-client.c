@@ -399,6 +399,26 @@ static bool run_case(const char *name, struct wl_display *display) {
 		xdg_popup_grab(p2, g.seat, 3);
 		wl_display_roundtrip(display);
 		xdg_popup_destroy(p2);
+		} else if (!strcmp(name, "pools-flood") ||
+			!strcmp(name, "regions-flood")) {
+		// 100,000 shm pools (one mapping each in the compositor) or
+		// 2,000,000 regions, kept alive: a cap must end this client
+		// long before the compositor runs out for everyone.
+		bool pools = !strcmp(name, "pools-flood");
+		long n = pools ? 100000 : 2000000, made = 0;
+		int fd = memfd_with(NULL, 0, 4096);
+		for (; made < n; made++) {
+			if (pools) {
+				wl_shm_create_pool(g.shm, fd, 4096);
+			} else {
+				wl_compositor_create_region(g.compositor);
+			}
+			if (made % 1000 == 999 && wl_display_roundtrip(display) < 0) {
+				break;
+			}
+		}
+		close(fd);
+		printf("made %ld\n", made);
 		} else if (!strcmp(name, "teardown-many")) {
 		// Many live objects of every kind, then the client vanishes.
 		for (int i = 0; i < 300; i++) {

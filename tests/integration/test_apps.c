@@ -260,6 +260,57 @@ static void test_limits_disconnect_only_the_offender(void **state) {
 	stop(h);
 }
 
+/* One app holding objects without end (shm pools: a mapping each, until
+ * vm.max_map_count refuses everyone's; regions: memory) hits its cap and
+ * is disconnected, and an animating client keeps getting frames. */
+static void test_object_caps_end_only_the_greedy_client(void **state) {
+	struct harness *h = start(NULL);
+	struct test_client *anim = client_spawn_test(h,
+		"--app-id anim --size 100x100 --animate");
+	assert_true(client_wait_line(anim, "mapped", WAIT_MS, NULL, 0));
+	char *dir = harness_app_create(h, "greedy", NULL, NULL, 0);
+	const char *cases[][2] = {
+		{ "pools-flood", "more than 512 shm pools in one client" },
+		{ "regions-flood", "more than 4096 regions in one client" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *argv[] = { PWL_HOSTILE_CLIENT, "--case", cases[i][0],
+			NULL };
+		struct test_client *c = client_spawn_app(h, dir, argv);
+		assert_int_equal(client_wait_exit(c, 60000), 0);
+		char line[64] = "";
+		const char *made = strstr(client_text(c), "made ");
+		snprintf(line, sizeof(line), "%s", made ? made : "");
+		printf("# %s: %s", cases[i][0], line);
+		assert_true(client_saw(c, "error "));
+		long n = made ? atol(made + 5) : -1;
+		assert_true(n >= 0 && n < 10000); // stopped early, by the cap
+		client_free(c);
+		char *log = harness_log(h);
+		assert_non_null(strstr(log, cases[i][1]));
+		free(log);
+		// The others keep being served: an animating window gets its
+		// frames (about 60 a second headless), and the first one lives.
+		struct test_client *probe = client_spawn_test(h,
+			"--app-id probe --size 64x64 --animate --exit-after 1000");
+		char frames[64] = "";
+		assert_true(client_wait_line(probe, "frames ", WAIT_MS, frames,
+			sizeof(frames)));
+		printf("# after %s, a new window got %s\n", cases[i][0], frames);
+		assert_true(atoi(frames + 7) >= 20);
+		client_free(probe);
+		assert_true(client_running(anim));
+	}
+	// After it all, the app may connect again (its counts went back).
+	struct test_client *again = client_spawn_test_app(h, dir,
+		"--app-id again --size 50x50");
+	assert_true(client_wait_line(again, "mapped", WAIT_MS, NULL, 0));
+	client_free(again);
+	client_free(anim);
+	free(dir);
+	stop(h);
+}
+
 static void test_1000_app_connections_leave_nothing(void **state) {
 	struct harness_options o = {
 		.extra_env = "ASAN_OPTIONS=detect_leaks=1:quarantine_size_mb=0",
@@ -721,6 +772,7 @@ int main(void) {
 		cmocka_unit_test(test_binding_a_hidden_global_is_an_error),
 		cmocka_unit_test(test_app_windows_are_labeled),
 		cmocka_unit_test(test_limits_disconnect_only_the_offender),
+		cmocka_unit_test(test_object_caps_end_only_the_greedy_client),
 		cmocka_unit_test(test_1000_app_connections_leave_nothing),
 		cmocka_unit_test(test_socket_is_private),
 		cmocka_unit_test(test_run_ends_with_its_process),
