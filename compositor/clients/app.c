@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 #include <wlr/types/wlr_compositor.h>
 #include <wlr/types/wlr_surface.h>
@@ -188,6 +189,24 @@ static bool make_dir(const char *path, mode_t mode) {
 	return false;
 }
 
+/* How long after a launch its first window may still take focus: a
+ * container may take a while to start, but a window that comes a
+ * minute later would surprise the user in whatever they do by then. */
+#define FOCUS_GRANT_MS 60000
+
+static int64_t monotonic_ms(void) {
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+bool app_take_focus_grant(struct pwl_app *app) {
+	bool granted = app->focus_grant_until_ms &&
+		monotonic_ms() <= app->focus_grant_until_ms;
+	app->focus_grant_until_ms = 0;
+	return granted;
+}
+
 struct pwl_app *app_create(struct pwl_clients *clients, const char *name,
 		uint32_t permissions, uid_t uid, char *error, size_t error_len) {
 	if (!name || !name[0] || strlen(name) > 64 || strchr(name, '/') ||
@@ -209,6 +228,7 @@ struct pwl_app *app_create(struct pwl_clients *clients, const char *name,
 	}
 	app->layer = clients;
 	app->listen_fd = -1;
+	app->focus_grant_until_ms = monotonic_ms() + FOCUS_GRANT_MS;
 	app->permissions = permissions;
 	wl_list_init(&app->clients);
 	wl_list_init(&app->link);

@@ -66,6 +66,10 @@ struct pwl_app {
 	struct wl_list clients; // pwl_app_client.link
 	int nclients;
 	struct object_counts objects; // all its clients' (object_limits.c)
+	/* Its first window may take keyboard focus: the user asked for the
+	 * app (every instance is made for a launch, a run or the kiosk)
+	 * until this time (CLOCK_MONOTONIC, ms); 0 once used. */
+	int64_t focus_grant_until_ms;
 };
 
 struct pwl_app_client {
@@ -82,6 +86,8 @@ struct pwl_app_client {
  * and starts accepting. Returns NULL with `error` filled on failure. */
 struct pwl_app *app_create(struct pwl_clients *clients, const char *name,
 	uint32_t permissions, uid_t uid, char *error, size_t error_len);
+/** Whether the app's launch still lets a window take focus; true once. */
+bool app_take_focus_grant(struct pwl_app *app);
 /** Disconnects the app's clients, removes its socket and directory. */
 void app_destroy(struct pwl_app *app); // accepts NULL
 struct pwl_app *app_find(struct pwl_clients *clients, const char *instance);

@@ -5,6 +5,7 @@
 #include <wlr/types/wlr_output.h>
 #include <wlr/types/wlr_output_layout.h>
 #include <wlr/types/wlr_scene.h>
+#include <wlr/types/wlr_seat.h>
 #include <wlr/util/log.h>
 
 #include "clients/app.h"
@@ -13,6 +14,7 @@
 #include "desktop/seat.h"
 #include "desktop/server.h"
 #include "desktop/ssd.h"
+#include "util/focus_policy.h"
 
 const char *view_title(struct pwl_view *view) {
 	const char *title = view->impl->get_title(view);
@@ -434,7 +436,29 @@ void view_map(struct pwl_view *view) {
 		label_show_fullscreen(view);
 	}
 	create_toplevel_handle(view);
-	seat_focus_view(server->seat, view);
+	struct pwl_seat *seat = server->seat;
+	struct pwl_view *focused = seat->focused_view;
+	struct new_window w = {
+		.from_app = view->app != NULL,
+		.launch_grant = view->app && app_take_focus_grant(view->app),
+		.app_has_focus = view->app && focused && focused != view &&
+			focused->app == view->app,
+		.nothing_focused = !seat->wlr_seat->keyboard_state.focused_surface,
+	};
+	if (focus_new_window(&w)) {
+		seat_focus_view(seat, view);
+	} else {
+		// Behind the window the user is in; the title bar tells.
+		if (focused && focused != view) {
+			wlr_scene_node_place_below(&view->tree->node,
+				&focused->tree->node);
+			wl_list_remove(&view->link);
+			wl_list_insert(&focused->link, &view->link);
+		}
+		view_set_urgent(view, true);
+		wlr_log(WLR_INFO, "App %s: a new window without a user action "
+			"maps behind, marked urgent", view->app->name);
+	}
 	wl_signal_emit(&server->events.view_mapped, view);
 	wlr_log(WLR_DEBUG, "View %u mapped: '%s' (%s) %dx%d at %d,%d", view->id,
 		view_title(view), view_app_id(view), view->width, view->height,

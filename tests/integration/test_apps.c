@@ -663,6 +663,59 @@ static void test_selection_only_by_the_user(void **state) {
 	stop(h);
 }
 
+/* Focus only by the user: the first window of a launch may take the
+ * keyboard; a later window of an app that does not hold focus maps
+ * behind, urgent, and gets neither keys nor the selection. */
+static void test_new_window_does_not_steal_focus(void **state) {
+	struct harness *h = start(NULL);
+	char *dir = harness_app_create(h, "sneaky", "clipboard", NULL, 0);
+	// The launch's first window: focused (the user asked for the app).
+	struct test_client *first = client_spawn_test_app(h, dir,
+		"--app-id sneaky1 --size 100x100");
+	assert_true(client_wait_line(first, "keyboard-enter", WAIT_MS, NULL, 0));
+	// The user goes on in another window and copies there.
+	struct test_client *host = client_spawn_test(h,
+		"--app-id host --size 300x200 --clipboard-set secret");
+	assert_true(client_wait_line(host, "keyboard-enter", WAIT_MS, NULL, 0));
+	harness_key(h, NULL, KEY_C);
+	assert_true(client_wait_line(host, "clipboard-set secret", WAIT_MS, NULL,
+		0));
+	// A window the app opens now, by itself: behind, urgent, no keys.
+	struct test_client *late = client_spawn_test_app(h, dir,
+		"--app-id sneaky2 --size 120x120 --clipboard-read");
+	assert_true(client_wait_line(late, "mapped", WAIT_MS, NULL, 0));
+	harness_sleep(h, 300);
+	struct json_object *w = window(h, "sneaky2");
+	assert_true(jbool(w, "urgent"));
+	assert_false(jbool(w, "focused"));
+	json_object_put(w);
+	w = window(h, "host");
+	assert_true(jbool(w, "focused"));
+	json_object_put(w);
+	harness_key(h, NULL, KEY_P);
+	assert_true(client_wait_line(host, "key 25 pressed", WAIT_MS, NULL, 0));
+	assert_false(client_saw(late, "keyboard-enter"));
+	assert_false(client_saw(late, "key "));
+	assert_false(client_saw(late, "clipboard secret"));
+	char *log = harness_log(h);
+	assert_non_null(strstr(log, "App sneaky: a new window without a user "
+		"action maps behind, marked urgent"));
+	free(log);
+	// The user picks it (the panel's task list): now it has the keyboard
+	// (and, allowed, the selection).
+	w = window(h, "sneaky2");
+	json_object_put(harness_ipc(h, "{\"command\":\"focus\",\"id\":%d}",
+		jint(w, "id")));
+	json_object_put(w);
+	assert_true(client_wait_line(late, "keyboard-enter", WAIT_MS, NULL, 0));
+	assert_true(client_wait_line(late, "clipboard secret", WAIT_MS, NULL, 0));
+	client_free(late);
+	client_free(host);
+	client_free(first);
+	free(dir);
+	stop(h);
+}
+
 /* Real clients, as an app without the clipboard permission: foot runs
  * (foot 1.13 exits at once without a data device manager), wl-paste
  * never gets the session's selection, and what wl-copy copies is pasted
@@ -782,6 +835,7 @@ int main(void) {
 		cmocka_unit_test(test_clipboard_needs_focus_and_permission),
 		cmocka_unit_test(test_real_clients_without_clipboard_permission),
 		cmocka_unit_test(test_selection_only_by_the_user),
+		cmocka_unit_test(test_new_window_does_not_steal_focus),
 		cmocka_unit_test(test_idle_inhibitor_needs_a_shown_surface),
 	};
 	return RUN_GROUP("apps", tests);
