@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <wayland-server-core.h>
 
+struct input_serials;
 struct pwl_config;
 struct wlr_compositor;
 
@@ -27,6 +28,9 @@ struct pwl_clients {
 	struct wl_global *private_primary_manager;
 	struct wl_client *keyboard_focus; // told by the seat; may be NULL
 	int32_t pending_pool_bytes; // wl_shm.create_pool being dispatched
+	/* The user's recent key and button events, by client (the seat's;
+	 * NULL before there is one): what a popup grab must show. */
+	const struct input_serials *user_serials;
 	/* The client whose set_selection (clipboard or primary) is being
 	 * dispatched right now, from guards.c; NULL for any other request.
 	 * wlroots' event does not say who asked. */

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <wayland-server-core.h>
 #include <wlr/util/log.h>
@@ -18,7 +19,9 @@
 #include "xdg-decoration-unstable-v1-protocol.h"
 #include <wlr/types/wlr_xdg_shell.h>
 
+#include "clients/app.h"
 #include "clients/clients.h"
+#include "util/input_serials.h"
 
 #define MAX_KEYMAP (16 * 1024 * 1024)
 
@@ -279,13 +282,81 @@ static void guard_second_xdg_surface(struct wl_resource *resource,
  * leads into freed memory once the popup is gone, and the next grab
  * event calls through it (a plain build dies; found by the fuzzer). The
  * popup leaves the list here, and wlroots links it once. */
-static void guard_popup_grab(struct wl_resource *resource) {
+/* A grab that does not come from the user (its serial is not that of a
+ * key or button event the client got in the last seconds: an enter
+ * serial, an old one, another client's) is not honoured: the popup is
+ * dismissed right after wlroots handled the request (the protocol's
+ * answer to a refused grab), which also ends the grab it started. */
+#define GRAB_SERIAL_MAX_AGE_MS 10000
+
+struct grab_dismiss {
+	struct wl_resource *popup;
+	struct wl_event_source *idle;
+	struct wl_listener destroy;
+};
+
+static void grab_dismiss_end(struct grab_dismiss *d) {
+	wl_event_source_remove(d->idle);
+	wl_list_remove(&d->destroy.link);
+	free(d);
+}
+
+static void grab_dismiss_popup_destroy(struct wl_listener *l, void *data) {
+	struct grab_dismiss *d = wl_container_of(l, d, destroy);
+	grab_dismiss_end(d);
+}
+
+static void grab_dismiss_idle(void *data) {
+	struct grab_dismiss *d = data;
+	struct wlr_xdg_surface *xdg = wl_resource_get_user_data(d->popup);
+	if (xdg && xdg->role == WLR_XDG_SURFACE_ROLE_POPUP && xdg->popup) {
+		wlr_xdg_popup_destroy(xdg);
+	}
+	grab_dismiss_end(d);
+}
+
+static int64_t monotonic_ms(void) {
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void guard_popup_grab(struct pwl_clients *clients,
+		struct wl_resource *resource, union wl_argument *args) {
 	struct wlr_xdg_surface *xdg = wl_resource_get_user_data(resource);
-	if (xdg && xdg->role == WLR_XDG_SURFACE_ROLE_POPUP && xdg->popup &&
-			xdg->popup->seat && !xdg->popup->committed) {
+	if (!xdg || xdg->role != WLR_XDG_SURFACE_ROLE_POPUP || !xdg->popup) {
+		return;
+	}
+	if (xdg->popup->seat && !xdg->popup->committed) {
 		wl_list_remove(&xdg->popup->grab_link);
 		wl_list_init(&xdg->popup->grab_link);
 	}
+	struct wl_client *client = wl_resource_get_client(resource);
+	if (!clients->user_serials || input_serials_allow(clients->user_serials,
+			client, args[1].u, monotonic_ms(), GRAB_SERIAL_MAX_AGE_MS)) {
+		return;
+	}
+	struct wl_listener *pending = wl_resource_get_destroy_listener(resource,
+		grab_dismiss_popup_destroy);
+	if (pending) {
+		return; // already to be dismissed
+	}
+	struct grab_dismiss *d = calloc(1, sizeof(*d));
+	if (!d) {
+		return;
+	}
+	d->idle = wl_event_loop_add_idle(clients->loop, grab_dismiss_idle, d);
+	if (!d->idle) {
+		free(d);
+		return;
+	}
+	d->popup = resource;
+	d->destroy.notify = grab_dismiss_popup_destroy;
+	wl_resource_add_destroy_listener(resource, &d->destroy);
+	struct pwl_app *app = app_from_client(client);
+	wlr_log(WLR_INFO, "%s%s: popup grab with serial %u, not one of its "
+		"recent key or button events: dismissed", app ? "App " : "",
+		app ? app->name : "A host client", args[1].u);
 }
 
 /* zxdg_decoration_manager_v1.get_toplevel_decoration for a toplevel that
@@ -486,8 +557,10 @@ static void guard_request(void *data, enum wl_protocol_logger_type type,
 			message->arguments_count == 3) {
 		guard_popup_parent(message->resource,
 			(union wl_argument *)message->arguments);
-	} else if (!strcmp(iface, "xdg_popup") && !strcmp(name, "grab")) {
-		guard_popup_grab(message->resource);
+	} else if (!strcmp(iface, "xdg_popup") && !strcmp(name, "grab") &&
+			message->arguments_count == 2) {
+		guard_popup_grab(clients, message->resource,
+			(union wl_argument *)message->arguments);
 	} else if (!strcmp(iface, "zxdg_decoration_manager_v1") &&
 			!strcmp(name, "get_toplevel_decoration") &&
 			message->arguments_count == 2) {

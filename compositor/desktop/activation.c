@@ -1,5 +1,6 @@
 #include "desktop/activation.h"
 
+#include <time.h>
 #include <wlr/types/wlr_seat.h>
 #include <wlr/types/wlr_xdg_activation_v1.h>
 #include <wlr/types/wlr_xdg_shell.h>
@@ -10,6 +11,9 @@
 #include "desktop/server.h"
 #include "desktop/view.h"
 #include "desktop/xdg_shell.h"
+#include "util/input_serials.h"
+
+#define ACTIVATION_SERIAL_MAX_AGE_MS 10000
 
 /* True when the token was made from a recent input event of a client of
  * the same app (or of the host), or by the shell itself. */
@@ -26,12 +30,18 @@ static bool token_from_user_action(struct wlr_xdg_activation_token_v1 *token,
 		return false;
 	}
 	struct wl_client *client = wl_resource_get_client(token->surface->resource);
-	struct wlr_seat_client *seat_client =
-		wlr_seat_client_for_wl_client(token->seat, client);
-	if (!seat_client ||
-			!wlr_seat_client_validate_event_serial(seat_client, token->serial)) {
+	// The serial of a key or button event the client got in the last
+	// seconds (not a keyboard enter's): the seat forgets a client's
+	// serials when it loses focus, so the token was also made while the
+	// client had focus, and it has not lost it since.
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	int64_t now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	if (!input_serials_allow(&view->server->seat->input_serials, client,
+			token->serial, now, ACTIVATION_SERIAL_MAX_AGE_MS)) {
 		wlr_log(WLR_DEBUG, "Activation token with serial %u, not one of "
-			"the client's recent input events", token->serial);
+			"the client's recent key or button events while it had focus",
+			token->serial);
 		return false;
 	}
 	// An app may hand focus to itself, and the host to anyone; an app

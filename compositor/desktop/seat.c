@@ -388,6 +388,16 @@ void seat_focus_view(struct pwl_seat *seat, struct pwl_view *view) {
 		return;
 	}
 	struct pwl_view *prev = seat->focused_view;
+	if (view != prev) {
+		// Moving focus ends any grab first (an open menu is dismissed):
+		// the keyboard goes where the title bar says.
+		if (wlr_seat_keyboard_has_grab(seat->wlr_seat)) {
+			wlr_seat_keyboard_end_grab(seat->wlr_seat);
+		}
+		if (wlr_seat_pointer_has_grab(seat->wlr_seat)) {
+			wlr_seat_pointer_end_grab(seat->wlr_seat);
+		}
+	}
 	if (view) {
 		view_raise(view);
 	}
@@ -474,15 +484,23 @@ void seat_layer_unmapped(struct pwl_seat *seat,
 	cursor_rebase(seat, 0);
 }
 
-/* Apps without the clipboard permission have their own (the clients
- * layer's app_clipboard.c); it follows keyboard focus too. */
+/* Keyboard focus moved. Apps without the clipboard permission have their
+ * own (the clients layer's app_clipboard.c); it follows focus too. */
 static void handle_keyboard_focus_change(struct wl_listener *listener,
 		void *data) {
 	struct pwl_seat *seat =
 		wl_container_of(listener, seat, keyboard_focus_change);
 	struct wlr_seat_keyboard_focus_change_event *event = data;
-	app_clipboard_focus(&seat->server->clients, event->new_surface ?
-		wl_resource_get_client(event->new_surface->resource) : NULL);
+	struct wl_client *new_client = event->new_surface ?
+		wl_resource_get_client(event->new_surface->resource) : NULL;
+	struct wl_client *old_client = event->old_surface ?
+		wl_resource_get_client(event->old_surface->resource) : NULL;
+	// What a client did while it had focus does not count once it lost
+	// it: a kept serial cannot set the selection, grab or activate.
+	if (old_client && old_client != new_client) {
+		input_serials_forget(&seat->input_serials, old_client);
+	}
+	app_clipboard_focus(&seat->server->clients, new_client);
 }
 
 static int64_t now_ms(void) {
@@ -600,6 +618,7 @@ struct pwl_seat *seat_create(struct pwl_server *server) {
 		return NULL;
 	}
 	seat->server = server;
+	server->clients.user_serials = &seat->input_serials;
 	wl_list_init(&seat->keyboards);
 	wl_list_init(&seat->pointers);
 	wl_list_init(&seat->drag_icon_destroy.link);
@@ -635,6 +654,7 @@ void seat_destroy(struct pwl_seat *seat) {
 	if (!seat) {
 		return;
 	}
+	seat->server->clients.user_serials = NULL;
 	if (seat->cursor_autohide) {
 		wl_event_source_remove(seat->cursor_autohide);
 	}

@@ -70,6 +70,9 @@ static struct {
 	 * the enter serial) or "leave" (after losing focus, with the last
 	 * key serial). */
 	const char *clipboard_when;
+	/* --popup-grab: the popup waits for this serial and grabs with it:
+	 * "enter" (the keyboard enter's) or "key" (the first key press's). */
+	const char *popup_grab;
 	const char *activate_mode; // "serial", "none" or NULL
 	int activate_delay_ms;
 	uint32_t last_button_serial;
@@ -492,6 +495,12 @@ static void create_popup(void) {
 	c.popup = xdg_surface_get_popup(c.popup_xdg, c.xdg_surface, pos);
 	xdg_popup_add_listener(c.popup, &popup_listener, NULL);
 	xdg_positioner_destroy(pos);
+	if (c.popup_grab) {
+		uint32_t serial = !strcmp(c.popup_grab, "key") ? c.last_key_serial :
+			c.last_enter_serial;
+		xdg_popup_grab(c.popup, c.seat, serial);
+		say("popup-grab %u", serial);
+	}
 	wl_surface_commit(c.popup_surface);
 }
 
@@ -952,6 +961,7 @@ static bool parse_args(int argc, char *argv[]) {
 		{ "clipboard-set", required_argument, NULL, 'Y' },
 		{ "clipboard-read", no_argument, NULL, 'R' },
 		{ "clipboard-when", required_argument, NULL, 1001 },
+		{ "popup-grab", required_argument, NULL, 1002 },
 		{ "activate-delay", required_argument, NULL, 'W' },
 		{ "presentation", no_argument, NULL, 'P' },
 		{ "inhibit-idle", required_argument, NULL, 'N' },
@@ -1059,6 +1069,9 @@ static bool parse_args(int argc, char *argv[]) {
 			break;
 		case 1001:
 			c.clipboard_when = optarg;
+			break;
+		case 1002:
+			c.popup_grab = optarg;
 			break;
 		case 'W':
 			c.activate_delay_ms = arg_int(optarg);
@@ -1266,8 +1279,11 @@ int main(int argc, char *argv[]) {
 		} else if (wl_display_dispatch_pending(c.display) < 0) {
 			break;
 		}
+		bool grab_ready = !c.popup_grab ||
+			(!strcmp(c.popup_grab, "key") ? c.last_key_serial != 0 :
+			c.last_enter_serial != 0);
 		if (c.configured && c.popup_spec.enabled && !popup_made &&
-				c.toplevel) {
+				c.toplevel && grab_ready) {
 			create_popup();
 			popup_made = true;
 		}

@@ -488,7 +488,8 @@ static void test_activation_needs_a_user_action(void **state) {
 	client_free(pushy);
 	client_free(other);
 
-	// After a click in it, the same request is honoured.
+	// A token made from a click, used after the app lost focus: it no
+	// longer counts (the user has moved on).
 	struct test_client *polite = client_spawn_test_app(h, dir,
 		"--app-id polite --size 200x100 --activate serial "
 		"--activate-delay 500");
@@ -505,13 +506,34 @@ static void test_activation_needs_a_user_action(void **state) {
 	json_object_put(w);
 	assert_true(client_wait_line(polite, "activation-requested", WAIT_MS,
 		NULL, 0));
-	w = harness_wait_window_where(h, "polite", is_focused, WAIT_MS);
+	w = harness_wait_window_where(h, "polite", is_urgent, WAIT_MS);
 	assert_non_null(w);
 	assert_int_equal(jint(w, "id"), id);
-	assert_false(jbool(w, "urgent"));
+	assert_false(jbool(w, "focused"));
 	json_object_put(w);
 	client_free(polite);
 	client_free(other);
+
+	// Used while it still has focus, by the app itself: honoured (not
+	// urgent, still focused).
+	struct test_client *kept = client_spawn_test_app(h, dir,
+		"--app-id kept --size 200x100 --activate serial "
+		"--activate-delay 300");
+	assert_true(client_wait_line(kept, "mapped", WAIT_MS, NULL, 0));
+	w = harness_wait_window_where(h, "kept", is_focused, WAIT_MS);
+	assert_non_null(w);
+	int kx = jint(w, "geometry.x") + 100, ky = jint(w, "geometry.y") + 50;
+	json_object_put(w);
+	harness_click(h, kx, ky, BTN_LEFT);
+	assert_true(client_wait_line(kept, "button", WAIT_MS, NULL, 0));
+	assert_true(client_wait_line(kept, "activation-requested", WAIT_MS,
+		NULL, 0));
+	harness_sleep(h, 200);
+	w = window(h, "kept");
+	assert_true(jbool(w, "focused"));
+	assert_false(jbool(w, "urgent"));
+	json_object_put(w);
+	client_free(kept);
 	free(dir);
 	stop(h);
 }
@@ -716,6 +738,56 @@ static void test_new_window_does_not_steal_focus(void **state) {
 	stop(h);
 }
 
+/* A popup grab is the user's only with the serial of a key or button
+ * event the client got: one made with the keyboard enter's serial is
+ * dismissed. A click on another window ends any grab, and the keys go
+ * where the title bar says. */
+static void test_popup_grab_needs_the_users_serial(void **state) {
+	struct harness *h = start(NULL);
+	struct test_client *other = client_spawn_test(h,
+		"--app-id other --size 600x400");
+	assert_true(client_wait_line(other, "mapped", WAIT_MS, NULL, 0));
+	char *dir = harness_app_create(h, "menus", NULL, NULL, 0);
+	struct test_client *stale = client_spawn_test_app(h, dir,
+		"--app-id stale --size 100x100 --popup 10,10,80,60 "
+		"--popup-grab enter");
+	assert_true(client_wait_line(stale, "popup-grab ", WAIT_MS, NULL, 0));
+	assert_true(client_wait_line(stale, "popup-done", WAIT_MS, NULL, 0));
+	char *log = harness_log(h);
+	assert_non_null(strstr(log, "App menus: popup grab with serial"));
+	free(log);
+
+	// With a key press's serial the grab holds.
+	struct test_client *menu = client_spawn_test_app(h, dir,
+		"--app-id menu --size 100x100 --popup 10,10,80,60 --popup-grab key");
+	assert_true(client_wait_line(menu, "keyboard-enter", WAIT_MS, NULL, 0));
+	harness_key(h, NULL, KEY_M);
+	assert_true(client_wait_line(menu, "popup-grab ", WAIT_MS, NULL, 0));
+	assert_true(client_wait_line(menu, "popup-configure", WAIT_MS, NULL, 0));
+	harness_sleep(h, 300);
+	assert_false(client_saw(menu, "popup-done"));
+
+	// The user clicks the other window: the menu goes, the keys follow.
+	struct json_object *w = window(h, "other");
+	harness_click(h, jint(w, "geometry.x") + 20, jint(w, "geometry.y") + 20,
+		BTN_LEFT);
+	json_object_put(w);
+	assert_true(client_wait_line(menu, "popup-done", WAIT_MS, NULL, 0));
+	assert_true(client_wait_line(other, "keyboard-enter", WAIT_MS, NULL, 0));
+	harness_key(h, NULL, KEY_O);
+	assert_true(client_wait_line(other, "key 24 pressed", WAIT_MS, NULL, 0));
+	harness_sleep(h, 100);
+	assert_false(client_saw(menu, "key 24 pressed"));
+	w = window(h, "other");
+	assert_true(jbool(w, "focused"));
+	json_object_put(w);
+	client_free(menu);
+	client_free(stale);
+	client_free(other);
+	free(dir);
+	stop(h);
+}
+
 /* Real clients, as an app without the clipboard permission: foot runs
  * (foot 1.13 exits at once without a data device manager), wl-paste
  * never gets the session's selection, and what wl-copy copies is pasted
@@ -836,6 +908,7 @@ int main(void) {
 		cmocka_unit_test(test_real_clients_without_clipboard_permission),
 		cmocka_unit_test(test_selection_only_by_the_user),
 		cmocka_unit_test(test_new_window_does_not_steal_focus),
+		cmocka_unit_test(test_popup_grab_needs_the_users_serial),
 		cmocka_unit_test(test_idle_inhibitor_needs_a_shown_surface),
 	};
 	return RUN_GROUP("apps", tests);
