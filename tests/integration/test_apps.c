@@ -545,11 +545,17 @@ static void test_fullscreen_app_shows_its_label(void **state) {
 	struct test_client *c = client_spawn_test_app(h, dir,
 		"--app-id film --fullscreen --color ffff0000");
 	assert_true(client_wait_line(c, "mapped", WAIT_MS, NULL, 0));
-	// For a moment the label covers the top of the screen...
+	// For a moment a large label covers the top of the screen...
 	assert_true(harness_wait_pixel(h, 640, 2, 0x00c0ff, WAIT_MS));
+	assert_true(harness_wait_pixel(h, 640, 26, 0x00c0ff, WAIT_MS));
 	assert_true(harness_wait_pixel(h, 640, 400, 0xff0000, WAIT_MS));
-	// ...then the app has the whole screen.
-	assert_true(harness_wait_pixel(h, 640, 2, 0xff0000, WAIT_MS));
+	// ...then it shrinks to a marker that stays: 10 s later it is there.
+	assert_true(harness_wait_pixel(h, 640, 26, 0xff0000, WAIT_MS));
+	harness_sleep(h, 10000);
+	// 160 x 16 at the top centre (560..720), text at its left.
+	assert_int_equal(pixel_at(h, 700, 2), 0x00c0ff);
+	assert_int_equal(pixel_at(h, 562, 13), 0x00c0ff);
+	assert_int_equal(pixel_at(h, 640, 26), 0xff0000);
 	client_free(c);
 	free(dir);
 	stop(h);
