@@ -200,6 +200,11 @@ static int64_t monotonic_ms(void) {
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+bool app_has_focus_grant(const struct pwl_app *app) {
+	return app->focus_grant_until_ms &&
+		monotonic_ms() <= app->focus_grant_until_ms;
+}
+
 bool app_take_focus_grant(struct pwl_app *app) {
 	bool granted = app->focus_grant_until_ms &&
 		monotonic_ms() <= app->focus_grant_until_ms;

@@ -86,6 +86,9 @@ struct pwl_app_client {
  * and starts accepting. Returns NULL with `error` filled on failure. */
 struct pwl_app *app_create(struct pwl_clients *clients, const char *name,
 	uint32_t permissions, uid_t uid, char *error, size_t error_len);
+/** Whether the app's launch still lets a window take focus (a look; it
+ * stays). */
+bool app_has_focus_grant(const struct pwl_app *app);
 /** Whether the app's launch still lets a window take focus; true once. */
 bool app_take_focus_grant(struct pwl_app *app);
 /** Disconnects the app's clients, removes its socket and directory. */

@@ -1,6 +1,7 @@
 #include "desktop/view.h"
 
 #include <stdlib.h>
+#include <time.h>
 #include <wlr/types/wlr_foreign_toplevel_management_v1.h>
 #include <wlr/types/wlr_output.h>
 #include <wlr/types/wlr_output_layout.h>
@@ -279,6 +280,35 @@ void view_set_urgent(struct pwl_view *view, bool urgent) {
 		view->urgent = urgent;
 		ssd_update(view->ssd);
 	}
+}
+
+#define FULLSCREEN_INPUT_MAX_AGE_MS 5000
+
+bool view_fullscreen_request_allowed(struct pwl_view *view) {
+	struct wlr_box pinned;
+	if (!view->app || view_pinned_box(view, &pinned)) {
+		return true;
+	}
+	bool allowed;
+	if (!view->mapped) {
+		allowed = app_has_focus_grant(view->app);
+	} else {
+		struct wl_client *client = wl_resource_get_client(
+			view->surface->resource);
+		struct wlr_seat_client *focused =
+			view->server->seat->wlr_seat->keyboard_state.focused_client;
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		int64_t now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+		allowed = focused && focused->client == client &&
+			input_serials_recent(&view->server->seat->input_serials, client,
+				now, FULLSCREEN_INPUT_MAX_AGE_MS);
+	}
+	if (!allowed) {
+		wlr_log(WLR_INFO, "App %s: fullscreen refused (no user action; "
+			"Super+F makes it fullscreen)", view->app->name);
+	}
+	return allowed;
 }
 
 void view_close(struct pwl_view *view) {

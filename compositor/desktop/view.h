@@ -101,6 +101,11 @@ void view_set_activated(struct pwl_view *view, bool activated);
 void view_set_ssd(struct pwl_view *view, bool ssd);
 void view_close(struct pwl_view *view);
 void view_set_urgent(struct pwl_view *view, bool urgent);
+/** Whether the window's own request for fullscreen is granted: always for
+ * the shell's windows and kiosk apps; for an app's window only as the
+ * first window of a launch (asked before it maps) or while it has focus
+ * within seconds of the user's input to it. The keybinding does not ask. */
+bool view_fullscreen_request_allowed(struct pwl_view *view);
 /** Raises the view to the top of its layer. */
 void view_raise(struct pwl_view *view);
 

@@ -109,9 +109,12 @@ static void handle_map(struct wl_listener *listener, void *data) {
 	struct pwl_view *view = &xdg_view->view;
 	struct wlr_xdg_toplevel *toplevel = xdg_view->xdg_surface->toplevel;
 
+	bool fullscreen_allowed = !toplevel->requested.fullscreen ||
+		view->fullscreen || view_fullscreen_request_allowed(view);
 	view_map(view);
 	// Requests made after the initial commit but before the first buffer.
-	if (toplevel->requested.fullscreen && !view->fullscreen) {
+	if (toplevel->requested.fullscreen && !view->fullscreen &&
+			fullscreen_allowed) {
 		view_set_fullscreen(view, true,
 			output_from_wlr(toplevel->requested.fullscreen_output));
 	} else if (toplevel->requested.maximized && !view->maximized &&
@@ -125,7 +128,8 @@ static void handle_map(struct wl_listener *listener, void *data) {
 static void apply_initial_requests(struct pwl_xdg_view *xdg_view) {
 	struct pwl_view *view = &xdg_view->view;
 	struct wlr_xdg_toplevel *toplevel = xdg_view->xdg_surface->toplevel;
-	if (toplevel->requested.fullscreen) {
+	if (toplevel->requested.fullscreen &&
+			view_fullscreen_request_allowed(view)) {
 		view_set_fullscreen(view, true,
 			output_from_wlr(toplevel->requested.fullscreen_output));
 	} else if (toplevel->requested.maximized) {
@@ -194,7 +198,15 @@ static void handle_request_fullscreen(struct wl_listener *listener,
 	if (!xdg_view->view.mapped) {
 		return;
 	}
-	view_set_fullscreen(&xdg_view->view, event->fullscreen,
+	struct pwl_view *view = &xdg_view->view;
+	if (event->fullscreen && !view->fullscreen &&
+			!view_fullscreen_request_allowed(view)) {
+		// The protocol wants an answer: the state it has.
+		view->impl->configure(view, view->width, view->height);
+		view_set_urgent(view, true);
+		return;
+	}
+	view_set_fullscreen(view, event->fullscreen,
 		output_from_wlr(event->output));
 }
 

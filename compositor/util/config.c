@@ -54,6 +54,15 @@ void config_init(struct pwl_config *config) {
 		quit->action = PWL_ACTION_QUIT;
 		wl_list_insert(&config->keybindings, &quit->link);
 	}
+	// Super+F: fullscreen is the user's to give (an app's own request
+	// needs the user's input to it first).
+	struct pwl_keybinding *full = calloc(1, sizeof(*full));
+	if (full) {
+		full->modifiers = WLR_MODIFIER_LOGO;
+		full->sym = XKB_KEY_f;
+		full->action = PWL_ACTION_FULLSCREEN;
+		wl_list_insert(&config->keybindings, &full->link);
+	}
 }
 
 static void add_error(struct parse_state *state, const char *section,

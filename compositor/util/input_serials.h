@@ -26,6 +26,9 @@ void input_serials_add(struct input_serials *s, const void *client,
  * `max_age_ms` before `now_ms`. */
 bool input_serials_allow(const struct input_serials *s, const void *client,
 	uint32_t serial, int64_t now_ms, int64_t max_age_ms);
+/** Whether any such event went to `client` in the last `max_age_ms`. */
+bool input_serials_recent(const struct input_serials *s, const void *client,
+	int64_t now_ms, int64_t max_age_ms);
 /** Forgets every event sent to `client` (it lost focus, or is gone). */
 void input_serials_forget(struct input_serials *s, const void *client);
 

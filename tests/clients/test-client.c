@@ -73,6 +73,7 @@ static struct {
 	/* --popup-grab: the popup waits for this serial and grabs with it:
 	 * "enter" (the keyboard enter's) or "key" (the first key press's). */
 	const char *popup_grab;
+	int fullscreen_later_ms; // asks for fullscreen this long after mapping
 	const char *activate_mode; // "serial", "none" or NULL
 	int activate_delay_ms;
 	uint32_t last_button_serial;
@@ -962,6 +963,7 @@ static bool parse_args(int argc, char *argv[]) {
 		{ "clipboard-read", no_argument, NULL, 'R' },
 		{ "clipboard-when", required_argument, NULL, 1001 },
 		{ "popup-grab", required_argument, NULL, 1002 },
+		{ "fullscreen-later", required_argument, NULL, 1003 },
 		{ "activate-delay", required_argument, NULL, 'W' },
 		{ "presentation", no_argument, NULL, 'P' },
 		{ "inhibit-idle", required_argument, NULL, 'N' },
@@ -1072,6 +1074,9 @@ static bool parse_args(int argc, char *argv[]) {
 			break;
 		case 1002:
 			c.popup_grab = optarg;
+			break;
+		case 1003:
+			c.fullscreen_later_ms = arg_int(optarg);
 			break;
 		case 'W':
 			c.activate_delay_ms = arg_int(optarg);
@@ -1291,6 +1296,15 @@ int main(int argc, char *argv[]) {
 				!strcmp(c.activate_mode, "none")) {
 			c.token_requested = true;
 			request_token();
+		}
+		static long fullscreen_at;
+		if (c.fullscreen_later_ms > 0 && c.configured && !fullscreen_at) {
+			fullscreen_at = now_ms() + c.fullscreen_later_ms;
+		}
+		if (fullscreen_at > 0 && now_ms() >= fullscreen_at) {
+			fullscreen_at = -1;
+			xdg_toplevel_set_fullscreen(c.toplevel, NULL);
+			say("fullscreen-requested");
 		}
 		if (c.activate_at > 0 && now_ms() >= c.activate_at) {
 			c.activate_at = -1;

@@ -561,6 +561,59 @@ static void test_fullscreen_app_shows_its_label(void **state) {
 	stop(h);
 }
 
+static bool is_fullscreen(struct json_object *w) {
+	return jbool(w, "fullscreen");
+}
+
+/* Fullscreen covers the frame and the label, so it is the user's to give:
+ * an app's own request counts as the first window of a launch, or while
+ * it has focus within seconds of the user's input to it; Super+F always
+ * gives it. */
+static void test_fullscreen_needs_the_user(void **state) {
+	struct harness *h = start(NULL);
+	char *dir = harness_app_create(h, "cover", NULL, NULL, 0);
+	// Focused (the launch's first window), but no input from the user:
+	// its later request is refused.
+	struct test_client *c = client_spawn_test_app(h, dir,
+		"--app-id cover --size 200x150 --color ff00ff00 "
+		"--fullscreen-later 800");
+	assert_true(client_wait_line(c, "keyboard-enter", WAIT_MS, NULL, 0));
+	assert_true(client_wait_line(c, "fullscreen-requested", WAIT_MS, NULL,
+		0));
+	harness_sleep(h, 300);
+	struct json_object *w = window(h, "cover");
+	assert_false(jbool(w, "fullscreen"));
+	json_object_put(w);
+	char *log = harness_log(h);
+	assert_non_null(strstr(log, "App cover: fullscreen refused"));
+	free(log);
+	// A second window asking before it maps (no launch of its own): no.
+	struct test_client *c2 = client_spawn_test_app(h, dir,
+		"--app-id cover2 --size 100x100 --fullscreen");
+	assert_true(client_wait_line(c2, "mapped", WAIT_MS, NULL, 0));
+	harness_sleep(h, 200);
+	w = window(h, "cover2");
+	assert_false(jbool(w, "fullscreen"));
+	json_object_put(w);
+	client_free(c2);
+	// The user's keybinding: granted, and the marker is there after 10 s.
+	harness_key(h, "Mod4", KEY_F);
+	w = harness_wait_window_where(h, "cover", is_fullscreen, WAIT_MS);
+	assert_non_null(w);
+	json_object_put(w);
+	assert_true(harness_wait_pixel(h, 640, 400, 0x00ff00, WAIT_MS));
+	harness_sleep(h, 10000);
+	struct image img;
+	assert_true(harness_screenshot(h, 0, &img));
+	uint32_t marker = image_rgb(&img, 700, 2), below = image_rgb(&img, 700, 26);
+	image_finish(&img);
+	assert_int_not_equal(marker, 0x00ff00); // the app's colour, not its own
+	assert_int_equal(below, 0x00ff00);
+	client_free(c);
+	free(dir);
+	stop(h);
+}
+
 static void test_clipboard_needs_focus_and_permission(void **state) {
 	struct harness *h = start(NULL);
 	struct test_client *host = client_spawn_test(h,
@@ -914,6 +967,7 @@ int main(void) {
 		cmocka_unit_test(test_real_clients_without_clipboard_permission),
 		cmocka_unit_test(test_selection_only_by_the_user),
 		cmocka_unit_test(test_new_window_does_not_steal_focus),
+		cmocka_unit_test(test_fullscreen_needs_the_user),
 		cmocka_unit_test(test_popup_grab_needs_the_users_serial),
 		cmocka_unit_test(test_idle_inhibitor_needs_a_shown_surface),
 	};

@@ -27,6 +27,15 @@ static void test_young_only(void **state) {
 	assert_false(input_serials_allow(&s, &a, 7, 999, 10000)); // clock back
 }
 
+static void test_recent_input(void **state) {
+	struct input_serials s = { 0 };
+	assert_false(input_serials_recent(&s, &a, 0, 5000));
+	input_serials_add(&s, &a, 9, 1000);
+	assert_true(input_serials_recent(&s, &a, 6000, 5000));
+	assert_false(input_serials_recent(&s, &a, 6001, 5000));
+	assert_false(input_serials_recent(&s, &b, 1000, 5000));
+}
+
 static void test_forgotten_and_overwritten(void **state) {
 	struct input_serials s = { 0 };
 	input_serials_add(&s, &a, 1, 0);
@@ -47,6 +56,7 @@ int main(void) {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_only_the_client_it_went_to),
 		cmocka_unit_test(test_young_only),
+		cmocka_unit_test(test_recent_input),
 		cmocka_unit_test(test_forgotten_and_overwritten),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
