@@ -49,7 +49,8 @@ struct pwl_ssd_extents ssd_extents(const struct pwl_ssd *ssd) {
 		return (struct pwl_ssd_extents){ 0 };
 	}
 	if (!ssd->full) {
-		return (struct pwl_ssd_extents){ SSD_APP_FRAME, SSD_APP_FRAME,
+		return (struct pwl_ssd_extents){
+			SSD_APP_FRAME + SSD_APP_LABEL_HEIGHT, SSD_APP_FRAME,
 			SSD_APP_FRAME, SSD_APP_FRAME };
 	}
 	return (struct pwl_ssd_extents){
@@ -113,8 +114,11 @@ static void draw_close(struct pwl_ssd *ssd, float scale, const float bg[4]) {
 }
 
 /* App windows say whose they are, whatever title they set. */
-static void format_title(struct pwl_view *view, char *out, size_t len) {
-	if (view->app) {
+static void format_title(struct pwl_ssd *ssd, char *out, size_t len) {
+	struct pwl_view *view = ssd->view;
+	if (view->app && !ssd->full) {
+		snprintf(out, len, "[%s]", view->app->label);
+	} else if (view->app) {
 		snprintf(out, len, "[%s] %s", view->app->label, view_title(view));
 	} else {
 		snprintf(out, len, "%s", view_title(view));
@@ -124,7 +128,8 @@ static void format_title(struct pwl_view *view, char *out, size_t len) {
 static void draw_title(struct pwl_ssd *ssd, float scale, const float bg[4]) {
 	struct pwl_view *view = ssd->view;
 	int w = view->width;
-	int bw = (int)(w * scale), bh = (int)(SSD_TITLE_HEIGHT * scale);
+	int th = ssd->full ? SSD_TITLE_HEIGHT : SSD_APP_LABEL_HEIGHT;
+	int bw = (int)(w * scale), bh = (int)(th * scale);
 	struct pwl_pixel_buffer *buf = pixel_buffer_create(bw, bh);
 	if (!buf) {
 		return;
@@ -134,18 +139,20 @@ static void draw_title(struct pwl_ssd *ssd, float scale, const float bg[4]) {
 	pixman_image_fill_boxes(PIXMAN_OP_SRC, buf->image, &bg_color, 1, &all);
 	pixman_color_t fg = { 0xffff, 0xffff, 0xffff, 0xffff };
 	int pad = (int)(6 * scale);
-	int text_end = bw - (int)((SSD_TITLE_HEIGHT + 4) * scale);
+	int text_end = ssd->full ? bw - (int)((SSD_TITLE_HEIGHT + 4) * scale) :
+		bw - pad;
 	char title[512];
-	format_title(view, title, sizeof(title));
-	text_draw(buf->image, title, pad, 0, bh, text_end, scale, &fg);
-	ssd->title = make_buffer_node(ssd, buf, 0, -SSD_TITLE_HEIGHT, w,
-		SSD_TITLE_HEIGHT, &ssd->title_desc);
+	format_title(ssd, title, sizeof(title));
+	// The strip of a client-decorated window: the label alone, smaller.
+	text_draw(buf->image, title, pad, 0, bh, text_end,
+		ssd->full ? scale : scale * 0.75f, &fg);
+	ssd->title = make_buffer_node(ssd, buf, 0, -th, w, th, &ssd->title_desc);
 }
 
 static void place_borders(struct pwl_ssd *ssd, const float color[4]) {
 	int w = ssd->view->width, h = ssd->view->height;
 	int b = ssd->full ? SSD_BORDER : SSD_APP_FRAME;
-	int t = ssd->full ? SSD_TITLE_HEIGHT : 0;
+	int t = ssd->full ? SSD_TITLE_HEIGHT : SSD_APP_LABEL_HEIGHT;
 	struct wlr_box boxes[4] = {
 		[BORDER_TOP] = { -b, -t - b, w + 2 * b, b },
 		[BORDER_BOTTOM] = { -b, h, w + 2 * b, b },
@@ -193,13 +200,10 @@ void ssd_update(struct pwl_ssd *ssd) {
 	float color[4];
 	pick_color(ssd, active, color);
 	place_borders(ssd, color);
-	if (!ssd->full) {
-		return;
-	}
 
 	float scale = view_scale(view);
 	char title[512];
-	format_title(view, title, sizeof(title));
+	format_title(ssd, title, sizeof(title));
 	if (ssd->title && ssd->drawn_width == view->width &&
 			ssd->drawn_urgent == view->urgent &&
 			ssd->drawn_scale == scale && ssd->drawn_active == active &&
@@ -219,7 +223,7 @@ void ssd_update(struct pwl_ssd *ssd) {
 		return;
 	}
 	draw_title(ssd, scale, color);
-	if (view->width > SSD_TITLE_HEIGHT * 2) {
+	if (ssd->full && view->width > SSD_TITLE_HEIGHT * 2) {
 		draw_close(ssd, scale, color);
 	}
 	ssd->drawn_width = view->width;
@@ -242,8 +246,10 @@ struct pwl_ssd *ssd_create(struct pwl_view *view) {
 		free(ssd);
 		return NULL;
 	}
-	// Decorations sit below the content so popups and the surface win.
-	wlr_scene_node_lower_to_bottom(&ssd->tree->node);
+	// Above the content: a subsurface or popup the app places over its
+	// frame or title bar does not cover them (wlroots 0.15's scene does
+	// not clip).
+	wlr_scene_node_raise_to_top(&ssd->tree->node);
 	ssd->border_desc = (struct pwl_node_descriptor){ PWL_NODE_SSD_BORDER, view };
 	ssd->title_desc = (struct pwl_node_descriptor){ PWL_NODE_SSD_TITLE, view };
 	ssd->close_desc = (struct pwl_node_descriptor){ PWL_NODE_SSD_CLOSE, view };

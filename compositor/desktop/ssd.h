@@ -14,8 +14,11 @@ struct pwl_view;
 #define SSD_BORDER 2
 #define SSD_BUTTON_SIZE 16
 /* The app label: a frame in the app's colour around windows of app
- * clients that draw their own decorations. */
+ * clients that draw their own decorations, with a strip on top that reads
+ * "[app]". Decorations are drawn above the window's content: nothing the
+ * app draws outside its window (subsurfaces, popups) covers them. */
 #define SSD_APP_FRAME 3
+#define SSD_APP_LABEL_HEIGHT 16
 
 struct pwl_ssd *ssd_create(struct pwl_view *view);
 void ssd_destroy(struct pwl_ssd *ssd); // accepts NULL

@@ -5,6 +5,7 @@
 #include <wlr/types/wlr_foreign_toplevel_management_v1.h>
 #include <wlr/types/wlr_output.h>
 #include <wlr/types/wlr_output_layout.h>
+#include <wlr/types/wlr_compositor.h>
 #include <wlr/types/wlr_scene.h>
 #include <wlr/types/wlr_seat.h>
 #include <wlr/util/log.h>
@@ -279,6 +280,60 @@ void view_set_urgent(struct pwl_view *view, bool urgent) {
 	if (view->urgent != urgent) {
 		view->urgent = urgent;
 		ssd_update(view->ssd);
+	}
+}
+
+/* Subsurfaces stay inside their window: wlroots 0.15's scene does not
+ * clip, so a subsurface placed or sized past the surface it belongs to
+ * (over the frame, the title bar, another window) is not shown at all
+ * until it fits again. Its box is its position along the subsurface
+ * chain, against the chain's root surface (the window's, or a popup's). */
+static bool subsurface_fits(struct wlr_surface *surface) {
+	int x = 0, y = 0;
+	struct wlr_surface *root = surface;
+	for (int depth = 0; wlr_surface_is_subsurface(root) && depth < 64;
+			depth++) {
+		struct wlr_subsurface *sub = wlr_subsurface_from_wlr_surface(root);
+		if (!sub || !sub->parent) {
+			return false;
+		}
+		x += sub->current.x;
+		y += sub->current.y;
+		root = sub->parent;
+	}
+	return x >= 0 && y >= 0 &&
+		(int64_t)x + surface->current.width <= root->current.width &&
+		(int64_t)y + surface->current.height <= root->current.height;
+}
+
+static void contain_node(struct pwl_view *view, struct wlr_scene_node *node) {
+	if (node->type == WLR_SCENE_NODE_SURFACE) {
+		struct wlr_surface *surface = wlr_scene_surface_from_node(node)->surface;
+		if (wlr_surface_is_subsurface(surface)) {
+			bool fits = subsurface_fits(surface);
+			if (node->state.enabled != fits) {
+				if (!fits) {
+					wlr_log(WLR_INFO, "App %s: a subsurface of %dx%d reaches "
+						"outside its window: not shown", view->app->name,
+						surface->current.width, surface->current.height);
+				}
+				wlr_scene_node_set_enabled(node, fits);
+			}
+		}
+		return;
+	}
+	struct wlr_scene_node *child;
+	wl_list_for_each(child, &node->state.children, state.link) {
+		contain_node(view, child);
+	}
+}
+
+void views_contain_subsurfaces(struct pwl_server *server) {
+	struct pwl_view *view;
+	wl_list_for_each(view, &server->views, link) {
+		if (view->app && view->mapped && view->content) {
+			contain_node(view, view->content);
+		}
 	}
 }
 

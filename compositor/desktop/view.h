@@ -101,6 +101,9 @@ void view_set_activated(struct pwl_view *view, bool activated);
 void view_set_ssd(struct pwl_view *view, bool ssd);
 void view_close(struct pwl_view *view);
 void view_set_urgent(struct pwl_view *view, bool urgent);
+/** Hides the subsurfaces of app windows that reach outside the surface
+ * they belong to (the scene does not clip); called before each frame. */
+void views_contain_subsurfaces(struct pwl_server *server);
 /** Whether the window's own request for fullscreen is granted: always for
  * the shell's windows and kiosk apps; for an app's window only as the
  * first window of a launch (asked before it maps) or while it has focus

@@ -74,6 +74,13 @@ static struct {
 	 * "enter" (the keyboard enter's) or "key" (the first key press's). */
 	const char *popup_grab;
 	int fullscreen_later_ms; // asks for fullscreen this long after mapping
+	/* --subsurface X,Y,W,H,AARRGGBB: a subsurface of that colour at that
+	 * place on the window's surface, once mapped. */
+	struct popup_spec sub_spec;
+	struct wl_subcompositor *subcompositor;
+	struct wl_surface *sub_surface;
+	struct wl_subsurface *subsurface;
+	struct buffer sub_buffer;
 	const char *activate_mode; // "serial", "none" or NULL
 	int activate_delay_ms;
 	uint32_t last_button_serial;
@@ -789,6 +796,9 @@ static void registry_global(void *data, struct wl_registry *registry,
 	if (!strcmp(interface, wl_compositor_interface.name)) {
 		c.compositor = wl_registry_bind(registry, name,
 			&wl_compositor_interface, 4);
+	} else if (!strcmp(interface, wl_subcompositor_interface.name)) {
+		c.subcompositor = wl_registry_bind(registry, name,
+			&wl_subcompositor_interface, 1);
 	} else if (!strcmp(interface, wl_shm_interface.name)) {
 		c.shm = wl_registry_bind(registry, name, &wl_shm_interface, 1);
 	} else if (!strcmp(interface, wl_seat_interface.name) && !c.seat) {
@@ -964,6 +974,7 @@ static bool parse_args(int argc, char *argv[]) {
 		{ "clipboard-when", required_argument, NULL, 1001 },
 		{ "popup-grab", required_argument, NULL, 1002 },
 		{ "fullscreen-later", required_argument, NULL, 1003 },
+		{ "subsurface", required_argument, NULL, 1004 },
 		{ "activate-delay", required_argument, NULL, 'W' },
 		{ "presentation", no_argument, NULL, 'P' },
 		{ "inhibit-idle", required_argument, NULL, 'N' },
@@ -1078,6 +1089,17 @@ static bool parse_args(int argc, char *argv[]) {
 		case 1003:
 			c.fullscreen_later_ms = arg_int(optarg);
 			break;
+		case 1004: {
+			struct popup_spec *p = &c.sub_spec;
+			unsigned color = 0xff00ff00;
+			if (sscanf(optarg, "%d,%d,%d,%d,%x", &p->x, &p->y, &p->w, &p->h,
+					&color) < 4) {
+				return false;
+			}
+			p->color = color;
+			p->enabled = true;
+			break;
+		}
 		case 'W':
 			c.activate_delay_ms = arg_int(optarg);
 			break;
@@ -1157,6 +1179,10 @@ static void request_token(void) {
 /* Frees every proxy, so that leak checkers see a clean client. */
 static void cleanup(struct wl_registry *registry) {
 	DESTROY(c.frame, wl_callback_destroy);
+	DESTROY(c.subsurface, wl_subsurface_destroy);
+	DESTROY(c.sub_surface, wl_surface_destroy);
+	buffer_finish(&c.sub_buffer);
+	DESTROY(c.subcompositor, wl_subcompositor_destroy);
 	DESTROY(c.popup, xdg_popup_destroy);
 	DESTROY(c.popup_xdg, xdg_surface_destroy);
 	DESTROY(c.popup_surface, wl_surface_destroy);
@@ -1296,6 +1322,24 @@ int main(int argc, char *argv[]) {
 				!strcmp(c.activate_mode, "none")) {
 			c.token_requested = true;
 			request_token();
+		}
+		if (c.configured && c.sub_spec.enabled && !c.sub_surface &&
+				c.subcompositor) {
+			struct popup_spec *p = &c.sub_spec;
+			c.sub_surface = wl_compositor_create_surface(c.compositor);
+			c.subsurface = wl_subcompositor_get_subsurface(c.subcompositor,
+				c.sub_surface, c.surface);
+			wl_subsurface_set_position(c.subsurface, p->x, p->y);
+			wl_subsurface_set_desync(c.subsurface);
+			if (buffer_init(&c.sub_buffer, p->w, p->h)) {
+				fill(&c.sub_buffer, p->color);
+				wl_surface_attach(c.sub_surface, c.sub_buffer.wl_buffer, 0, 0);
+				wl_surface_damage_buffer(c.sub_surface, 0, 0, INT32_MAX,
+					INT32_MAX);
+			}
+			wl_surface_commit(c.sub_surface);
+			wl_surface_commit(c.surface);
+			say("subsurface %d,%d %dx%d", p->x, p->y, p->w, p->h);
 		}
 		static long fullscreen_at;
 		if (c.fullscreen_later_ms > 0 && c.configured && !fullscreen_at) {

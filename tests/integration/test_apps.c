@@ -744,6 +744,66 @@ static void test_selection_only_by_the_user(void **state) {
 	stop(h);
 }
 
+/* A window that draws its own decorations still wears its label, in
+ * text, and nothing it draws reaches over its frame: a subsurface placed
+ * over the title strip is not shown, one inside its window is. */
+static void test_csd_window_label_cannot_be_covered(void **state) {
+	struct harness_options o = { .config = "[app framed]\ncolor = #00c0ff\n" };
+	struct harness *h = start(&o);
+	char *dir = harness_app_create(h, "framed", NULL, NULL, 0);
+	struct test_client *c = client_spawn_test_app(h, dir,
+		"--app-id framed --size 200x100 --color ff000000 "
+		"--subsurface -3,-27,206,40,ff00ff00");
+	assert_true(client_wait_line(c, "subsurface ", WAIT_MS, NULL, 0));
+	struct json_object *w = window(h, "framed");
+	int x = jint(w, "geometry.x"), y = jint(w, "geometry.y");
+	json_object_put(w);
+	assert_true(harness_wait_pixel(h, x + 100, y + 50, 0x000000, WAIT_MS));
+	harness_sleep(h, 200);
+	struct image img;
+	assert_true(harness_screenshot(h, 0, &img));
+	image_write_png(&img, "/tmp/pwl-csd-label.png");
+	// The strip above the content: the app's colour, with white text at
+	// its left ("[framed]"), framed in the same colour.
+	assert_int_equal(image_rgb(&img, x + 180, y - 8), 0x00c0ff);
+	assert_int_equal(image_rgb(&img, x + 100, y - 18), 0x00c0ff);
+	int text = 0;
+	for (int py = y - 15; py < y - 1; py++) {
+		for (int px = x + 2; px < x + 80; px++) {
+			uint32_t rgb = image_rgb(&img, px, py);
+			text += (rgb & 0xff0000) > 0x800000; // red high: white-ish
+		}
+	}
+	printf("# label text pixels: %d\n", text);
+	assert_true(text > 20);
+	// The subsurface would cover all of that; none of it is on screen.
+	int green = 0;
+	for (int py = y - 30; py < y + 16; py++) {
+		for (int px = x - 6; px < x + 210; px++) {
+			green += image_rgb(&img, px, py) == 0x00ff00;
+		}
+	}
+	image_finish(&img);
+	assert_int_equal(green, 0);
+	char *log = harness_log(h);
+	assert_non_null(strstr(log, "App framed: a subsurface of 206x40 reaches "
+		"outside its window: not shown"));
+	free(log);
+	client_free(c);
+	// A subsurface inside its window is shown as usual.
+	c = client_spawn_test_app(h, dir, "--app-id inside --size 200x100 "
+		"--color ff000000 --subsurface 10,10,20,20,ff00ff00");
+	assert_true(client_wait_line(c, "subsurface ", WAIT_MS, NULL, 0));
+	w = window(h, "inside");
+	x = jint(w, "geometry.x");
+	y = jint(w, "geometry.y");
+	json_object_put(w);
+	assert_true(harness_wait_pixel(h, x + 15, y + 15, 0x00ff00, WAIT_MS));
+	client_free(c);
+	free(dir);
+	stop(h);
+}
+
 /* Focus only by the user: the first window of a launch may take the
  * keyboard; a later window of an app that does not hold focus maps
  * behind, urgent, and gets neither keys nor the selection. */
@@ -966,6 +1026,7 @@ int main(void) {
 		cmocka_unit_test(test_clipboard_needs_focus_and_permission),
 		cmocka_unit_test(test_real_clients_without_clipboard_permission),
 		cmocka_unit_test(test_selection_only_by_the_user),
+		cmocka_unit_test(test_csd_window_label_cannot_be_covered),
 		cmocka_unit_test(test_new_window_does_not_steal_focus),
 		cmocka_unit_test(test_fullscreen_needs_the_user),
 		cmocka_unit_test(test_popup_grab_needs_the_users_serial),
