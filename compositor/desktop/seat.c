@@ -4,6 +4,9 @@
 #include "clients/app_clipboard.h"
 
 #include <stdlib.h>
+#include <unistd.h>
+#include <string.h>
+#include <fcntl.h>
 #include <time.h>
 #include <wlr/backend/multi.h>
 #include <wlr/backend/session.h>
@@ -484,6 +487,46 @@ void seat_layer_unmapped(struct pwl_seat *seat,
 	cursor_rebase(seat, 0);
 }
 
+/* Drag-and-drop data is the target's only once the user drops: wlroots
+ * 0.15.1 hands it to any wl_data_offer.receive, so a window merely
+ * hovered during a drag could read it all. A receive on the offer of a
+ * drag not yet dropped gets an fd of /dev/null in place of its own
+ * before wlroots sees it (the request's fd number then names ours): the
+ * source writes into nothing, the reader sees end-of-file. */
+static void seat_protocol_logger(void *data, enum wl_protocol_logger_type type,
+		const struct wl_protocol_logger_message *message) {
+	struct pwl_seat *seat = data;
+	if (type != WL_PROTOCOL_LOGGER_REQUEST || !message->resource ||
+			message->arguments_count != 2 ||
+			strcmp(message->message->name, "receive") ||
+			strcmp(wl_resource_get_class(message->resource), "wl_data_offer")) {
+		return;
+	}
+	struct wlr_data_offer *offer = wl_resource_get_user_data(message->resource);
+	struct wlr_drag *drag = seat->wlr_seat->drag;
+	// Our private clipboard's offers have other user data: only wlroots'
+	// own are looked at (theirs are on the seat's lists).
+	bool ours = false;
+	struct wlr_data_offer *o;
+	wl_list_for_each(o, &seat->wlr_seat->drag_offers, link) {
+		ours = ours || o == offer;
+	}
+	if (!ours || offer->type != WLR_DATA_OFFER_DRAG || !drag ||
+			drag->dropped || drag->source != offer->source) {
+		return;
+	}
+	int fd = ((union wl_argument *)message->arguments)[1].h;
+	int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (null >= 0) {
+		dup2(null, fd);
+		close(null);
+	}
+	struct pwl_app *app = app_from_client(
+		wl_resource_get_client(message->resource));
+	wlr_log(WLR_INFO, "%s%s: read a drag's data before the drop: refused",
+		app ? "App " : "", app ? app->name : "A host client");
+}
+
 /* Keyboard focus moved. Apps without the clipboard permission have their
  * own (the clients layer's app_clipboard.c); it follows focus too. */
 static void handle_keyboard_focus_change(struct wl_listener *listener,
@@ -629,6 +672,8 @@ struct pwl_seat *seat_create(struct pwl_server *server) {
 	}
 	seat->wlr_seat->data = seat;
 
+	seat->protocol_logger = wl_display_add_protocol_logger(server->display,
+		seat_protocol_logger, seat);
 	seat->keyboard_focus_change.notify = handle_keyboard_focus_change;
 	wl_signal_add(&seat->wlr_seat->keyboard_state.events.focus_change,
 		&seat->keyboard_focus_change);
@@ -655,6 +700,9 @@ void seat_destroy(struct pwl_seat *seat) {
 		return;
 	}
 	seat->server->clients.user_serials = NULL;
+	if (seat->protocol_logger) {
+		wl_protocol_logger_destroy(seat->protocol_logger);
+	}
 	if (seat->cursor_autohide) {
 		wl_event_source_remove(seat->cursor_autohide);
 	}

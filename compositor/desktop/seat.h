@@ -56,6 +56,7 @@ struct pwl_seat {
 	struct wl_listener cursor_axis;
 	struct wl_listener cursor_frame;
 	struct wl_listener request_set_cursor;
+	struct wl_protocol_logger *protocol_logger; // drag data before a drop
 	struct wl_listener keyboard_focus_change;
 	struct wl_listener request_set_selection;
 	struct wl_listener request_set_primary_selection;

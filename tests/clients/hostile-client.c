@@ -168,10 +168,7 @@ static bool run_case(const char *name, struct wl_display *display) {
 			g.compositor);
 		struct xdg_surface *xs = xdg_wm_base_get_xdg_surface(g.wm_base,
 			surface);
-		struct xdg_positioner *pos = xdg_wm_base_create_positioner(g.wm_base);
-		xdg_positioner_set_size(pos, 10, 10);
-		xdg_positioner_set_anchor_rect(pos, 0, 0, 1, 1);
-		xdg_surface_get_popup(xs, xs, pos);
+		xdg_surface_get_popup(xs, xs, positioner());
 		wl_surface_commit(surface);
 	} else if (!strcmp(name, "toplevel-after-surface-destroy")) {
 		// Every toplevel request after its wl_surface is gone.
@@ -425,13 +422,9 @@ static bool run_case(const char *name, struct wl_display *display) {
 			struct wl_surface *surface;
 			struct xdg_toplevel *tl;
 			struct xdg_surface *xs = toplevel(&surface, &tl);
-			struct xdg_positioner *pos =
-				xdg_wm_base_create_positioner(g.wm_base);
-			xdg_positioner_set_size(pos, 10, 10);
-			xdg_positioner_set_anchor_rect(pos, 0, 0, 1, 1);
 			struct wl_surface *ps = wl_compositor_create_surface(g.compositor);
 			xdg_surface_get_popup(xdg_wm_base_get_xdg_surface(g.wm_base, ps),
-				xs, pos);
+				xs, positioner());
 			if (g.decoration) {
 				zxdg_decoration_manager_v1_get_toplevel_decoration(
 					g.decoration, tl);

@@ -81,6 +81,12 @@ static struct {
 	struct wl_surface *sub_surface;
 	struct wl_subsurface *subsurface;
 	struct buffer sub_buffer;
+	/* --drag TEXT: a button press in the window starts a drag offering
+	 * TEXT; --drag-target: reads what a drag offers as soon as it enters
+	 * (as a snoop would) and again at the drop. */
+	const char *drag_text;
+	bool drag_target;
+	struct wl_data_offer *drag_offer;
 	const char *activate_mode; // "serial", "none" or NULL
 	int activate_delay_ms;
 	uint32_t last_button_serial;
@@ -584,8 +590,18 @@ static void offer_offer(void *data, struct wl_data_offer *offer,
 		const char *mime) {
 }
 
+static void offer_source_actions(void *data, struct wl_data_offer *offer,
+		uint32_t actions) {
+}
+
+static void offer_action(void *data, struct wl_data_offer *offer,
+		uint32_t action) {
+}
+
 static const struct wl_data_offer_listener offer_listener = {
 	.offer = offer_offer,
+	.source_actions = offer_source_actions,
+	.action = offer_action,
 };
 
 static void device_data_offer(void *data, struct wl_data_device *device,
@@ -593,9 +609,42 @@ static void device_data_offer(void *data, struct wl_data_device *device,
 	wl_data_offer_add_listener(offer, &offer_listener, NULL);
 }
 
+/* Reads `mime` from an offer into buf (what arrived before EOF). */
+static void offer_read(struct wl_data_offer *offer, char *buf, size_t len) {
+	int fds[2];
+	buf[0] = '\0';
+	if (pipe(fds) < 0) {
+		return;
+	}
+	wl_data_offer_receive(offer, "text/plain", fds[1]);
+	close(fds[1]);
+	wl_display_roundtrip(c.display);
+	size_t got = 0;
+	struct pollfd pfd = { fds[0], POLLIN, 0 };
+	while (got + 1 < len && poll(&pfd, 1, 1000) > 0) {
+		ssize_t n = read(fds[0], buf + got, len - 1 - got);
+		if (n <= 0) {
+			break;
+		}
+		got += (size_t)n;
+	}
+	buf[got] = '\0';
+	close(fds[0]);
+}
+
 static void device_enter(void *data, struct wl_data_device *device,
 		uint32_t serial, struct wl_surface *surface, wl_fixed_t x,
 		wl_fixed_t y, struct wl_data_offer *offer) {
+	if (!c.drag_target || !offer) {
+		return;
+	}
+	c.drag_offer = offer;
+	wl_data_offer_accept(offer, serial, "text/plain");
+	wl_data_offer_set_actions(offer, WL_DATA_DEVICE_MANAGER_DND_ACTION_COPY,
+		WL_DATA_DEVICE_MANAGER_DND_ACTION_COPY);
+	char buf[256];
+	offer_read(offer, buf, sizeof(buf));
+	say("drag-hover-read '%s'", buf);
 }
 
 static void device_leave(void *data, struct wl_data_device *device) {
@@ -606,6 +655,55 @@ static void device_motion(void *data, struct wl_data_device *device,
 }
 
 static void device_drop(void *data, struct wl_data_device *device) {
+	if (!c.drag_target || !c.drag_offer) {
+		return;
+	}
+	char buf[256];
+	offer_read(c.drag_offer, buf, sizeof(buf));
+	say("drag-drop-read '%s'", buf);
+	wl_data_offer_finish(c.drag_offer);
+	wl_data_offer_destroy(c.drag_offer);
+	c.drag_offer = NULL;
+}
+
+static void drag_source_send(void *data, struct wl_data_source *source,
+		const char *mime, int32_t fd) {
+	ssize_t n = write(fd, c.drag_text, strlen(c.drag_text));
+	(void)n;
+	close(fd);
+}
+
+static void drag_source_noop(void *data, struct wl_data_source *source) {
+}
+
+static void drag_source_target(void *data, struct wl_data_source *source,
+		const char *mime) {
+}
+
+static void drag_source_action(void *data, struct wl_data_source *source,
+		uint32_t action) {
+}
+
+static const struct wl_data_source_listener drag_source_listener = {
+	.target = drag_source_target,
+	.send = drag_source_send,
+	.cancelled = drag_source_noop,
+	.dnd_drop_performed = drag_source_noop,
+	.dnd_finished = drag_source_noop,
+	.action = drag_source_action,
+};
+
+static void start_drag(uint32_t serial) {
+	if (!c.ddm || !c.data_device) {
+		return;
+	}
+	struct wl_data_source *source =
+		wl_data_device_manager_create_data_source(c.ddm);
+	wl_data_source_add_listener(source, &drag_source_listener, NULL);
+	wl_data_source_offer(source, "text/plain");
+	wl_data_source_set_actions(source, WL_DATA_DEVICE_MANAGER_DND_ACTION_COPY);
+	wl_data_device_start_drag(c.data_device, source, c.surface, NULL, serial);
+	say("drag-started");
 }
 
 /* Reads the selection right away, as a clipboard manager would. */
@@ -724,6 +822,9 @@ static void ptr_button(void *data, struct wl_pointer *p, uint32_t serial,
 		uint32_t time, uint32_t button, uint32_t state) {
 	if (state == WL_POINTER_BUTTON_STATE_PRESSED) {
 		c.last_button_serial = serial;
+		if (c.drag_text) {
+			start_drag(serial);
+		}
 		if (c.activate_mode && !strcmp(c.activate_mode, "serial") &&
 				!c.token_requested) {
 			// Right at the click, while we have the keyboard.
@@ -975,6 +1076,8 @@ static bool parse_args(int argc, char *argv[]) {
 		{ "popup-grab", required_argument, NULL, 1002 },
 		{ "fullscreen-later", required_argument, NULL, 1003 },
 		{ "subsurface", required_argument, NULL, 1004 },
+		{ "drag", required_argument, NULL, 1005 },
+		{ "drag-target", no_argument, NULL, 1006 },
 		{ "activate-delay", required_argument, NULL, 'W' },
 		{ "presentation", no_argument, NULL, 'P' },
 		{ "inhibit-idle", required_argument, NULL, 'N' },
@@ -1088,6 +1191,12 @@ static bool parse_args(int argc, char *argv[]) {
 			break;
 		case 1003:
 			c.fullscreen_later_ms = arg_int(optarg);
+			break;
+		case 1005:
+			c.drag_text = optarg;
+			break;
+		case 1006:
+			c.drag_target = true;
 			break;
 		case 1004: {
 			struct popup_spec *p = &c.sub_spec;
@@ -1231,7 +1340,7 @@ int main(int argc, char *argv[]) {
 		return 1;
 	}
 	fflush(stdout);
-	if ((c.clipboard_set || c.clipboard_read)) {
+	if (c.clipboard_set || c.clipboard_read || c.drag_text || c.drag_target) {
 		if (c.ddm && c.seat) {
 			c.data_device = wl_data_device_manager_get_data_device(c.ddm,
 				c.seat);

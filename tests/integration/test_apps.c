@@ -907,6 +907,48 @@ static void test_popup_grab_needs_the_users_serial(void **state) {
 	stop(h);
 }
 
+/* Drag-and-drop data is the target's only after the user drops it there:
+ * a window the drag merely passes over reads nothing. */
+static void test_drag_data_only_after_drop(void **state) {
+	struct harness *h = start(NULL);
+	char *dir = harness_app_create(h, "dropzone", "clipboard", NULL, 0);
+	struct test_client *target = client_spawn_test_app(h, dir,
+		"--app-id dropzone --size 600x400 --drag-target");
+	assert_true(client_wait_line(target, "mapped", WAIT_MS, NULL, 0));
+	struct test_client *source = client_spawn_test(h,
+		"--app-id source --size 100x100 --drag hello");
+	assert_true(client_wait_line(source, "mapped", WAIT_MS, NULL, 0));
+	struct json_object *w = window(h, "source");
+	int sx = jint(w, "geometry.x") + 50, sy = jint(w, "geometry.y") + 50;
+	json_object_put(w);
+	w = window(h, "dropzone");
+	int tx = jint(w, "geometry.x") + 40, ty = jint(w, "geometry.y") + 40;
+	json_object_put(w);
+	harness_pointer_move(h, sx, sy);
+	harness_pointer_button(h, BTN_LEFT, true);
+	assert_true(client_wait_line(source, "drag-started", WAIT_MS, NULL, 0));
+	harness_pointer_move(h, tx, ty);
+	harness_pointer_move(h, tx + 5, ty + 5);
+	char line[128];
+	assert_true(client_wait_line(target, "drag-hover-read ", WAIT_MS, line,
+		sizeof(line)));
+	printf("# hovering: %s\n", line);
+	assert_string_equal(line, "drag-hover-read ''");
+	harness_pointer_button(h, BTN_LEFT, false);
+	assert_true(client_wait_line(target, "drag-drop-read ", WAIT_MS, line,
+		sizeof(line)));
+	printf("# dropped: %s\n", line);
+	assert_string_equal(line, "drag-drop-read 'hello'");
+	char *log = harness_log(h);
+	assert_non_null(strstr(log, "App dropzone: read a drag's data before "
+		"the drop: refused"));
+	free(log);
+	client_free(source);
+	client_free(target);
+	free(dir);
+	stop(h);
+}
+
 /* Real clients, as an app without the clipboard permission: foot runs
  * (foot 1.13 exits at once without a data device manager), wl-paste
  * never gets the session's selection, and what wl-copy copies is pasted
@@ -1026,6 +1068,7 @@ int main(void) {
 		cmocka_unit_test(test_clipboard_needs_focus_and_permission),
 		cmocka_unit_test(test_real_clients_without_clipboard_permission),
 		cmocka_unit_test(test_selection_only_by_the_user),
+		cmocka_unit_test(test_drag_data_only_after_drop),
 		cmocka_unit_test(test_csd_window_label_cannot_be_covered),
 		cmocka_unit_test(test_new_window_does_not_steal_focus),
 		cmocka_unit_test(test_fullscreen_needs_the_user),
