@@ -5,6 +5,7 @@
 #include <pixman.h>
 #include <stdlib.h>
 #include <wlr/types/wlr_cursor.h>
+#include <wlr/types/wlr_data_device.h>
 #include <wlr/types/wlr_idle.h>
 #include <wlr/types/wlr_input_device.h>
 #include <wlr/types/wlr_keyboard.h>
@@ -483,6 +484,57 @@ static void handle_request_set_cursor(struct wl_listener *listener,
 	seat->cursor_image = NULL;
 	wlr_cursor_set_surface(seat->cursor, event->surface, event->hotspot_x,
 		event->hotspot_y);
+	// Watched for its size from now on (seat_cap_client_images).
+	wl_list_remove(&seat->cursor_surface_destroy.link);
+	wl_list_init(&seat->cursor_surface_destroy.link);
+	seat->cursor_surface = event->surface;
+	if (event->surface) {
+		wl_signal_add(&event->surface->events.destroy,
+			&seat->cursor_surface_destroy);
+	}
+}
+
+static void handle_cursor_surface_destroy(struct wl_listener *listener,
+		void *data) {
+	struct pwl_seat *seat =
+		wl_container_of(listener, seat, cursor_surface_destroy);
+	wl_list_remove(&seat->cursor_surface_destroy.link);
+	wl_list_init(&seat->cursor_surface_destroy.link);
+	seat->cursor_surface = NULL;
+}
+
+/* A client's cursor or drag icon is drawn over everything, and wlroots
+ * 0.15 draws any size: one bigger than CLIENT_IMAGE_MAX on a side could
+ * cover other windows and their labels. Such a cursor is replaced by the
+ * default one, such a drag icon is not shown. Checked before each frame
+ * (a surface can grow at any commit). */
+#define CLIENT_IMAGE_MAX 256
+
+static bool image_too_big(struct wlr_surface *surface) {
+	return surface->current.width > CLIENT_IMAGE_MAX ||
+		surface->current.height > CLIENT_IMAGE_MAX;
+}
+
+void seat_cap_client_images(struct pwl_seat *seat) {
+	if (!seat) {
+		return;
+	}
+	if (seat->cursor_surface && image_too_big(seat->cursor_surface)) {
+		struct wlr_surface *surface = seat->cursor_surface;
+		handle_cursor_surface_destroy(&seat->cursor_surface_destroy, NULL);
+		wlr_log(WLR_INFO, "A cursor of %dx%d (over %d): the default one "
+			"instead", surface->current.width, surface->current.height,
+			CLIENT_IMAGE_MAX);
+		seat->cursor_image = NULL;
+		set_cursor_image(seat, "left_ptr");
+	}
+	struct wlr_drag *drag = seat->wlr_seat->drag;
+	if (seat->drag_icon && drag && drag->icon) {
+		bool fits = !image_too_big(drag->icon->surface);
+		if (seat->drag_icon->state.enabled != fits) {
+			wlr_scene_node_set_enabled(seat->drag_icon, fits);
+		}
+	}
 }
 
 void cursor_init(struct pwl_seat *seat) {
@@ -506,6 +558,8 @@ void cursor_init(struct pwl_seat *seat) {
 	wl_signal_add(&seat->cursor->events.axis, &seat->cursor_axis);
 	seat->cursor_frame.notify = handle_frame;
 	wl_signal_add(&seat->cursor->events.frame, &seat->cursor_frame);
+	seat->cursor_surface_destroy.notify = handle_cursor_surface_destroy;
+	wl_list_init(&seat->cursor_surface_destroy.link);
 	seat->request_set_cursor.notify = handle_request_set_cursor;
 	wl_signal_add(&seat->wlr_seat->events.request_set_cursor,
 		&seat->request_set_cursor);
@@ -520,6 +574,7 @@ void cursor_finish(struct pwl_seat *seat) {
 	wl_list_remove(&seat->cursor_axis.link);
 	wl_list_remove(&seat->cursor_frame.link);
 	wl_list_remove(&seat->request_set_cursor.link);
+	wl_list_remove(&seat->cursor_surface_destroy.link);
 	wlr_xcursor_manager_destroy(seat->xcursor_manager);
 	wlr_cursor_destroy(seat->cursor);
 }

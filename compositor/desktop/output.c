@@ -52,6 +52,7 @@ static void handle_frame(struct wl_listener *listener, void *data) {
 	// nothing, so an idle session does no work here.
 	uint32_t seq = output->wlr_output->commit_seq;
 	views_contain_subsurfaces(output->server);
+	seat_cap_client_images(output->server->seat);
 	if (wlr_scene_output_commit(output->scene_output) &&
 			output->wlr_output->commit_seq != seq) {
 		// A frame went out. wlroots 0.15's scene samples surfaces for

@@ -49,6 +49,8 @@ struct pwl_seat {
 	 * selection must show (seat_note_user_serial). */
 	struct input_serials input_serials;
 	struct wlr_scene_node *drag_icon; // may be NULL
+	struct wlr_surface *cursor_surface; // a client's cursor; may be NULL
+	struct wl_listener cursor_surface_destroy;
 
 	struct wl_listener cursor_motion;
 	struct wl_listener cursor_motion_absolute;
@@ -67,6 +69,9 @@ struct pwl_seat {
 };
 
 struct pwl_seat *seat_create(struct pwl_server *server);
+/** Replaces a client cursor and hides a drag icon bigger than 256x256
+ * (called before each frame). */
+void seat_cap_client_images(struct pwl_seat *seat);
 /** A key or button event with `serial` went to `client`. */
 void seat_note_user_serial(struct pwl_seat *seat, struct wl_client *client,
 	uint32_t serial);

@@ -87,6 +87,10 @@ static struct {
 	const char *drag_text;
 	bool drag_target;
 	struct wl_data_offer *drag_offer;
+	/* --cursor WxH: a green cursor of that size, set at pointer enter. */
+	int cursor_w, cursor_h;
+	struct wl_surface *cursor_surface;
+	struct buffer cursor_buffer;
 	const char *activate_mode; // "serial", "none" or NULL
 	int activate_delay_ms;
 	uint32_t last_button_serial;
@@ -804,6 +808,21 @@ static const struct wl_keyboard_listener keyboard_listener = {
 static void ptr_enter(void *data, struct wl_pointer *p, uint32_t serial,
 		struct wl_surface *surface, wl_fixed_t x, wl_fixed_t y) {
 	say("pointer-enter %d %d", wl_fixed_to_int(x), wl_fixed_to_int(y));
+	if (c.cursor_w > 0 && c.cursor_h > 0) {
+		if (!c.cursor_surface) {
+			c.cursor_surface = wl_compositor_create_surface(c.compositor);
+			if (buffer_init(&c.cursor_buffer, c.cursor_w, c.cursor_h)) {
+				fill(&c.cursor_buffer, 0xff00ff00);
+				wl_surface_attach(c.cursor_surface, c.cursor_buffer.wl_buffer,
+					0, 0);
+				wl_surface_damage_buffer(c.cursor_surface, 0, 0, INT32_MAX,
+					INT32_MAX);
+			}
+			wl_surface_commit(c.cursor_surface);
+		}
+		wl_pointer_set_cursor(p, serial, c.cursor_surface, 0, 0);
+		say("cursor-set %dx%d", c.cursor_w, c.cursor_h);
+	}
 }
 
 static void ptr_leave(void *data, struct wl_pointer *p, uint32_t serial,
@@ -1078,6 +1097,7 @@ static bool parse_args(int argc, char *argv[]) {
 		{ "subsurface", required_argument, NULL, 1004 },
 		{ "drag", required_argument, NULL, 1005 },
 		{ "drag-target", no_argument, NULL, 1006 },
+		{ "cursor", required_argument, NULL, 1007 },
 		{ "activate-delay", required_argument, NULL, 'W' },
 		{ "presentation", no_argument, NULL, 'P' },
 		{ "inhibit-idle", required_argument, NULL, 'N' },
@@ -1198,6 +1218,11 @@ static bool parse_args(int argc, char *argv[]) {
 		case 1006:
 			c.drag_target = true;
 			break;
+		case 1007:
+			if (sscanf(optarg, "%dx%d", &c.cursor_w, &c.cursor_h) != 2) {
+				return false;
+			}
+			break;
 		case 1004: {
 			struct popup_spec *p = &c.sub_spec;
 			unsigned color = 0xff00ff00;
@@ -1288,6 +1313,8 @@ static void request_token(void) {
 /* Frees every proxy, so that leak checkers see a clean client. */
 static void cleanup(struct wl_registry *registry) {
 	DESTROY(c.frame, wl_callback_destroy);
+	DESTROY(c.cursor_surface, wl_surface_destroy);
+	buffer_finish(&c.cursor_buffer);
 	DESTROY(c.subsurface, wl_subsurface_destroy);
 	DESTROY(c.sub_surface, wl_surface_destroy);
 	buffer_finish(&c.sub_buffer);

@@ -804,6 +804,42 @@ static void test_csd_window_label_cannot_be_covered(void **state) {
 	stop(h);
 }
 
+/* A cursor is drawn over everything: a 4096x4096 one would cover the
+ * screen and every label on it. Over 256x256 it is replaced by the
+ * default cursor. */
+static void test_giant_cursor_is_refused(void **state) {
+	struct harness *h = start(NULL);
+	char *dir = harness_app_create(h, "pointy", NULL, NULL, 0);
+	struct test_client *c = client_spawn_test_app(h, dir,
+		"--app-id pointy --size 200x100 --color ff000000 --cursor 4096x4096");
+	assert_true(client_wait_line(c, "mapped", WAIT_MS, NULL, 0));
+	struct json_object *w = window(h, "pointy");
+	int x = jint(w, "geometry.x"), y = jint(w, "geometry.y");
+	json_object_put(w);
+	harness_pointer_move(h, x + 20, y + 20);
+	assert_true(client_wait_line(c, "cursor-set 4096x4096", WAIT_MS, NULL,
+		0));
+	harness_sleep(h, 300);
+	struct image img;
+	assert_true(harness_screenshot(h, 0, &img));
+	int green = 0;
+	for (int py = 0; py < img.height; py += 4) {
+		for (int px = 0; px < img.width; px += 4) {
+			green += image_rgb(&img, px, py) == 0x00ff00;
+		}
+	}
+	image_finish(&img);
+	printf("# green samples with a 4096x4096 cursor: %d\n", green);
+	assert_int_equal(green, 0);
+	char *log = harness_log(h);
+	assert_non_null(strstr(log, "A cursor of 4096x4096 (over 256): the "
+		"default one instead"));
+	free(log);
+	client_free(c);
+	free(dir);
+	stop(h);
+}
+
 /* Focus only by the user: the first window of a launch may take the
  * keyboard; a later window of an app that does not hold focus maps
  * behind, urgent, and gets neither keys nor the selection. */
@@ -1070,6 +1106,7 @@ int main(void) {
 		cmocka_unit_test(test_selection_only_by_the_user),
 		cmocka_unit_test(test_drag_data_only_after_drop),
 		cmocka_unit_test(test_csd_window_label_cannot_be_covered),
+		cmocka_unit_test(test_giant_cursor_is_refused),
 		cmocka_unit_test(test_new_window_does_not_steal_focus),
 		cmocka_unit_test(test_fullscreen_needs_the_user),
 		cmocka_unit_test(test_popup_grab_needs_the_users_serial),
