@@ -8,6 +8,7 @@
 #include <wlr/types/wlr_compositor.h>
 #include <wlr/types/wlr_scene.h>
 #include <wlr/types/wlr_seat.h>
+#include <wlr/types/wlr_xdg_shell.h>
 #include <wlr/util/log.h>
 
 #include "clients/app.h"
@@ -306,15 +307,34 @@ static bool subsurface_fits(struct wlr_surface *surface) {
 		(int64_t)y + surface->current.height <= root->current.height;
 }
 
+/* A popup's surface within its window's area plus POPUP_MARGIN (layout
+ * coordinates). */
+static bool popup_fits(struct pwl_view *view, struct wlr_scene_node *node,
+		struct wlr_surface *surface) {
+	int x, y;
+	if (!wlr_scene_node_coords(node, &x, &y)) {
+		return true; // not shown anyway
+	}
+	return x >= view->x - POPUP_MARGIN && y >= view->y - POPUP_MARGIN &&
+		(int64_t)x + surface->current.width <=
+			(int64_t)view->x + view->width + POPUP_MARGIN &&
+		(int64_t)y + surface->current.height <=
+			(int64_t)view->y + view->height + POPUP_MARGIN;
+}
+
 static void contain_node(struct pwl_view *view, struct wlr_scene_node *node) {
 	if (node->type == WLR_SCENE_NODE_SURFACE) {
 		struct wlr_surface *surface = wlr_scene_surface_from_node(node)->surface;
-		if (wlr_surface_is_subsurface(surface)) {
-			bool fits = subsurface_fits(surface);
+		bool popup = wlr_surface_is_xdg_surface(surface) &&
+			surface != view->surface;
+		if (wlr_surface_is_subsurface(surface) || popup) {
+			bool fits = popup ? popup_fits(view, node, surface) :
+				subsurface_fits(surface);
 			if (node->state.enabled != fits) {
 				if (!fits) {
-					wlr_log(WLR_INFO, "App %s: a subsurface of %dx%d reaches "
+					wlr_log(WLR_INFO, "App %s: a %s of %dx%d reaches "
 						"outside its window: not shown", view->app->name,
+						popup ? "popup" : "subsurface",
 						surface->current.width, surface->current.height);
 				}
 				wlr_scene_node_set_enabled(node, fits);

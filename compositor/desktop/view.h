@@ -101,8 +101,13 @@ void view_set_activated(struct pwl_view *view, bool activated);
 void view_set_ssd(struct pwl_view *view, bool ssd);
 void view_close(struct pwl_view *view);
 void view_set_urgent(struct pwl_view *view, bool urgent);
+/* How far past its window an app's popup may reach (menus of small
+ * windows need room); farther, it is not shown. */
+#define POPUP_MARGIN 200
+
 /** Hides the subsurfaces of app windows that reach outside the surface
- * they belong to (the scene does not clip); called before each frame. */
+ * they belong to, and popups that reach farther than POPUP_MARGIN past
+ * the window (the scene does not clip); called before each frame. */
 void views_contain_subsurfaces(struct pwl_server *server);
 /** Whether the window's own request for fullscreen is granted: always for
  * the shell's windows and kiosk apps; for an app's window only as the

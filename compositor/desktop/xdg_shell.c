@@ -323,7 +323,10 @@ void xdg_popup_create(struct wlr_xdg_popup *wlr_popup,
 	wlr_xdg_popup_unconstrain_from_box(wlr_popup, &constraint);
 }
 
-/* The output box in the coordinates of the view surface's origin. */
+/* The output box in the coordinates of the view surface's origin; for an
+ * app's window, only the part of it within the window's area plus
+ * POPUP_MARGIN on each side (view.c hides a popup that still reaches
+ * past that). */
 static struct wlr_box view_constraint(struct pwl_view *view) {
 	struct pwl_output *output = view_output(view);
 	struct wlr_box geo;
@@ -331,12 +334,25 @@ static struct wlr_box view_constraint(struct pwl_view *view) {
 	if (!output) {
 		return (struct wlr_box){ 0 };
 	}
-	return (struct wlr_box){
+	struct wlr_box box = {
 		.x = output->box.x - view->x + geo.x,
 		.y = output->box.y - view->y + geo.y,
 		.width = output->box.width,
 		.height = output->box.height,
 	};
+	if (view->app) {
+		struct wlr_box area = {
+			.x = geo.x - POPUP_MARGIN,
+			.y = geo.y - POPUP_MARGIN,
+			.width = view->width + 2 * POPUP_MARGIN,
+			.height = view->height + 2 * POPUP_MARGIN,
+		};
+		struct wlr_box both;
+		if (wlr_box_intersection(&both, &box, &area)) {
+			box = both;
+		}
+	}
+	return box;
 }
 
 static void create_popup(struct wlr_xdg_surface *xdg_surface) {

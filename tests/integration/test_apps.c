@@ -804,6 +804,63 @@ static void test_csd_window_label_cannot_be_covered(void **state) {
 	stop(h);
 }
 
+/* How many sampled pixels of colour rgb lie outside `keep` (every 2nd). */
+static int pixels_outside(struct harness *h, uint32_t rgb, int kx, int ky,
+		int kw, int kh) {
+	struct image img;
+	assert_true(harness_screenshot(h, 0, &img));
+	int n = 0;
+	for (int y = 0; y < img.height; y += 2) {
+		for (int x = 0; x < img.width; x += 2) {
+			bool inside = x >= kx && x < kx + kw && y >= ky && y < ky + kh;
+			n += !inside && image_rgb(&img, x, y) == rgb;
+		}
+	}
+	image_finish(&img);
+	return n;
+}
+
+/* An app's popups stay near their window: one asked at -100000 is slid
+ * into the window's area plus the margin, one as big as the output is
+ * not shown. */
+static void test_popups_stay_near_their_window(void **state) {
+	struct harness *h = start(NULL);
+	char *dir = harness_app_create(h, "menus", NULL, NULL, 0);
+	struct test_client *far = client_spawn_test_app(h, dir,
+		"--app-id far --size 200x100 --color ff000000 "
+		"--popup -100000,-100000,80,60,ffffff00");
+	assert_true(client_wait_line(far, "popup-configure", WAIT_MS, NULL, 0));
+	harness_sleep(h, 300);
+	struct json_object *w = window(h, "far");
+	int x = jint(w, "geometry.x"), y = jint(w, "geometry.y");
+	json_object_put(w);
+	int m = 200; // POPUP_MARGIN
+	assert_int_equal(pixels_outside(h, 0xffff00, x - m, y - m, 200 + 2 * m,
+		100 + 2 * m), 0);
+	assert_true(pixels_outside(h, 0xffff00, 0, 0, 0, 0) > 100); // shown
+	client_free(far);
+
+	struct test_client *huge = client_spawn_test_app(h, dir,
+		"--app-id huge --size 200x100 --color ff000000 "
+		"--popup 0,0,1280,720,ffffff00");
+	assert_true(client_wait_line(huge, "popup-configure", WAIT_MS, NULL, 0));
+	harness_sleep(h, 300);
+	w = window(h, "huge");
+	x = jint(w, "geometry.x");
+	y = jint(w, "geometry.y");
+	json_object_put(w);
+	int outside = pixels_outside(h, 0xffff00, x - m, y - m, 200 + 2 * m,
+		100 + 2 * m);
+	printf("# yellow outside the window area, huge popup: %d\n", outside);
+	assert_int_equal(outside, 0);
+	char *log = harness_log(h);
+	assert_non_null(strstr(log, "App menus: a popup of"));
+	free(log);
+	client_free(huge);
+	free(dir);
+	stop(h);
+}
+
 /* A cursor is drawn over everything: a 4096x4096 one would cover the
  * screen and every label on it. Over 256x256 it is replaced by the
  * default cursor. */
@@ -1107,6 +1164,7 @@ int main(void) {
 		cmocka_unit_test(test_drag_data_only_after_drop),
 		cmocka_unit_test(test_csd_window_label_cannot_be_covered),
 		cmocka_unit_test(test_giant_cursor_is_refused),
+		cmocka_unit_test(test_popups_stay_near_their_window),
 		cmocka_unit_test(test_new_window_does_not_steal_focus),
 		cmocka_unit_test(test_fullscreen_needs_the_user),
 		cmocka_unit_test(test_popup_grab_needs_the_users_serial),
