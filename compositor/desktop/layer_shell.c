@@ -201,7 +201,7 @@ static void handle_new_popup(struct wl_listener *listener, void *data) {
 			.height = ls->output->box.height,
 		};
 	}
-	xdg_popup_create(popup, ls->surface_node, constraint);
+	xdg_popup_create(popup, ls->surface_node, constraint, NULL);
 }
 
 static void handle_destroy(struct wl_listener *listener, void *data) {

@@ -311,10 +311,10 @@ static bool subsurface_fits(struct wlr_surface *surface) {
  * coordinates). */
 static bool popup_fits(struct pwl_view *view, struct wlr_scene_node *node,
 		struct wlr_surface *surface) {
+	// The coordinates whatever the node's state (it may be the one we
+	// disabled: its own verdict must not flip with it).
 	int x, y;
-	if (!wlr_scene_node_coords(node, &x, &y)) {
-		return true; // not shown anyway
-	}
+	wlr_scene_node_coords(node, &x, &y);
 	return x >= view->x - POPUP_MARGIN && y >= view->y - POPUP_MARGIN &&
 		(int64_t)x + surface->current.width <=
 			(int64_t)view->x + view->width + POPUP_MARGIN &&

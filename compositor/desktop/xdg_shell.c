@@ -6,6 +6,7 @@
 #include <wlr/types/wlr_xdg_shell.h>
 #include <wlr/util/log.h>
 
+#include "clients/app.h"
 #include "desktop/output.h"
 #include "desktop/seat.h"
 #include "desktop/server.h"
@@ -33,9 +34,43 @@ struct pwl_xdg_popup {
 	struct wlr_xdg_popup *wlr_popup;
 	struct wlr_scene_node *node;
 	struct wlr_box constraint; // root-surface coordinates
+	/* An app's popup wears its app's colour too: a thin frame around
+	 * its window geometry, above its content. */
+	struct pwl_app *app; // NULL: a host's popup, no frame
+	struct wlr_scene_rect *frame[4];
 
 	struct wl_listener destroy;
+	struct wl_listener commit;
 };
+
+#define POPUP_FRAME 2
+
+static void popup_place_frame(struct pwl_xdg_popup *popup) {
+	struct wlr_xdg_surface *base = popup->wlr_popup->base;
+	struct wlr_box g = base->current.geometry;
+	if (g.width <= 0 || g.height <= 0) {
+		g = (struct wlr_box){ 0, 0, base->surface->current.width,
+			base->surface->current.height };
+	}
+	int b = POPUP_FRAME;
+	struct wlr_box boxes[4] = {
+		{ g.x - b, g.y - b, g.width + 2 * b, b },
+		{ g.x - b, g.y + g.height, g.width + 2 * b, b },
+		{ g.x - b, g.y, b, g.height },
+		{ g.x + g.width, g.y, b, g.height },
+	};
+	for (int i = 0; i < 4; i++) {
+		wlr_scene_rect_set_size(popup->frame[i], boxes[i].width,
+			boxes[i].height);
+		wlr_scene_node_set_position(&popup->frame[i]->node, boxes[i].x,
+			boxes[i].y);
+	}
+}
+
+static void popup_handle_commit(struct wl_listener *listener, void *data) {
+	struct pwl_xdg_popup *popup = wl_container_of(listener, popup, commit);
+	popup_place_frame(popup);
+}
 
 static struct pwl_xdg_view *xdg_view_from_view(struct pwl_view *view) {
 	struct pwl_xdg_view *xdg_view = wl_container_of(view, xdg_view, view);
@@ -296,13 +331,15 @@ static void create_toplevel(struct pwl_server *server,
 static void popup_handle_destroy(struct wl_listener *listener, void *data) {
 	struct pwl_xdg_popup *popup = wl_container_of(listener, popup, destroy);
 	wl_list_remove(&popup->destroy.link);
+	wl_list_remove(&popup->commit.link);
 	popup->wlr_popup->base->data = NULL;
 	// The scene node goes away by itself with the xdg_surface.
 	free(popup);
 }
 
 void xdg_popup_create(struct wlr_xdg_popup *wlr_popup,
-		struct wlr_scene_node *parent, struct wlr_box constraint) {
+		struct wlr_scene_node *parent, struct wlr_box constraint,
+		struct pwl_app *app) {
 	struct wlr_xdg_surface *base = wlr_popup->base;
 	struct pwl_xdg_popup *popup = calloc(1, sizeof(*popup));
 	if (!popup) {
@@ -319,6 +356,20 @@ void xdg_popup_create(struct wlr_xdg_popup *wlr_popup,
 	}
 	popup->destroy.notify = popup_handle_destroy;
 	wl_signal_add(&base->events.destroy, &popup->destroy);
+	wl_list_init(&popup->commit.link);
+	popup->app = app;
+	if (app) {
+		for (int i = 0; i < 4; i++) {
+			popup->frame[i] = wlr_scene_rect_create(popup->node, 0, 0,
+				app->color);
+		}
+		if (popup->frame[0] && popup->frame[1] && popup->frame[2] &&
+				popup->frame[3]) {
+			popup->commit.notify = popup_handle_commit;
+			wl_signal_add(&base->surface->events.commit, &popup->commit);
+			popup_place_frame(popup);
+		}
+	}
 	base->data = popup;
 	wlr_xdg_popup_unconstrain_from_box(wlr_popup, &constraint);
 }
@@ -370,11 +421,11 @@ static void create_popup(struct wlr_xdg_surface *xdg_surface) {
 	if (parent->role == WLR_XDG_SURFACE_ROLE_TOPLEVEL) {
 		struct pwl_xdg_view *xdg_view = parent->data;
 		xdg_popup_create(wlr_popup, xdg_view->view.content,
-			view_constraint(&xdg_view->view));
+			view_constraint(&xdg_view->view), xdg_view->view.app);
 	} else if (parent->role == WLR_XDG_SURFACE_ROLE_POPUP) {
 		struct pwl_xdg_popup *parent_popup = parent->data;
 		xdg_popup_create(wlr_popup, parent_popup->node,
-			parent_popup->constraint);
+			parent_popup->constraint, parent_popup->app);
 	}
 }
 

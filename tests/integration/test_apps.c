@@ -838,6 +838,22 @@ static void test_popups_stay_near_their_window(void **state) {
 	assert_int_equal(pixels_outside(h, 0xffff00, x - m, y - m, 200 + 2 * m,
 		100 + 2 * m), 0);
 	assert_true(pixels_outside(h, 0xffff00, 0, 0, 0, 0) > 100); // shown
+	// It wears the app's colour: a frame around it, like its window's.
+	struct image img;
+	assert_true(harness_screenshot(h, 0, &img));
+	uint32_t app_rgb = image_rgb(&img, x - 2, y + 50); // the window's frame
+	int framed = 0;
+	for (int py = 0; py < img.height; py++) {
+		for (int px = 0; px < img.width; px++) {
+			if (image_rgb(&img, px, py) == 0xffff00 && px > 1 &&
+					image_rgb(&img, px - 1, py) != 0xffff00) {
+				framed += image_rgb(&img, px - 1, py) == app_rgb;
+			}
+		}
+	}
+	image_finish(&img);
+	printf("# popup rows with the app's colour on their left: %d\n", framed);
+	assert_true(framed >= 50); // every row of the 60-px popup, about
 	client_free(far);
 
 	struct test_client *huge = client_spawn_test_app(h, dir,
