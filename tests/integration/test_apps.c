@@ -15,6 +15,15 @@ static void set_path(struct sockaddr_un *addr, const char *path) {
 	memcpy(addr->sun_path, path, len + 1);
 }
 
+/* Where the window of app_id has its content's top-left corner. */
+static void window_origin(struct harness *h, const char *app_id, int *x,
+		int *y) {
+	struct json_object *w = window(h, app_id);
+	*x = jint(w, "geometry.x");
+	*y = jint(w, "geometry.y");
+	json_object_put(w);
+}
+
 static const char *const privileged[] = {
 	"zwlr_layer_shell_v1", "zwlr_screencopy_manager_v1",
 	"zwlr_export_dmabuf_manager_v1", "zwlr_data_control_manager_v1",
@@ -189,9 +198,8 @@ static void test_app_windows_are_labeled(void **state) {
 	struct test_client *c2 = client_spawn_test_app(h, dir2,
 		"--app-id x2 --color ff0000ff --size 100x60");
 	assert_true(client_wait_line(c2, "mapped", WAIT_MS, NULL, 0));
-	w = window(h, "x2");
-	int x2 = jint(w, "geometry.x"), y2 = jint(w, "geometry.y");
-	json_object_put(w);
+	int x2, y2;
+	window_origin(h, "x2", &x2, &y2);
 	harness_sleep(h, 100);
 	uint32_t other = pixel_at(h, x2 - 2, y2 + 30);
 	assert_true(other != 0xff8000 && other != 0x000000 && other != 0x0000ff);
@@ -755,9 +763,8 @@ static void test_csd_window_label_cannot_be_covered(void **state) {
 		"--app-id framed --size 200x100 --color ff000000 "
 		"--subsurface -3,-27,206,40,ff00ff00");
 	assert_true(client_wait_line(c, "subsurface ", WAIT_MS, NULL, 0));
-	struct json_object *w = window(h, "framed");
-	int x = jint(w, "geometry.x"), y = jint(w, "geometry.y");
-	json_object_put(w);
+	int x, y;
+	window_origin(h, "framed", &x, &y);
 	assert_true(harness_wait_pixel(h, x + 100, y + 50, 0x000000, WAIT_MS));
 	harness_sleep(h, 200);
 	struct image img;
@@ -794,10 +801,7 @@ static void test_csd_window_label_cannot_be_covered(void **state) {
 	c = client_spawn_test_app(h, dir, "--app-id inside --size 200x100 "
 		"--color ff000000 --subsurface 10,10,20,20,ff00ff00");
 	assert_true(client_wait_line(c, "subsurface ", WAIT_MS, NULL, 0));
-	w = window(h, "inside");
-	x = jint(w, "geometry.x");
-	y = jint(w, "geometry.y");
-	json_object_put(w);
+	window_origin(h, "inside", &x, &y);
 	assert_true(harness_wait_pixel(h, x + 15, y + 15, 0x00ff00, WAIT_MS));
 	client_free(c);
 	free(dir);
@@ -831,9 +835,8 @@ static void test_popups_stay_near_their_window(void **state) {
 		"--popup -100000,-100000,80,60,ffffff00");
 	assert_true(client_wait_line(far, "popup-configure", WAIT_MS, NULL, 0));
 	harness_sleep(h, 300);
-	struct json_object *w = window(h, "far");
-	int x = jint(w, "geometry.x"), y = jint(w, "geometry.y");
-	json_object_put(w);
+	int x, y;
+	window_origin(h, "far", &x, &y);
 	int m = 200; // POPUP_MARGIN
 	assert_int_equal(pixels_outside(h, 0xffff00, x - m, y - m, 200 + 2 * m,
 		100 + 2 * m), 0);
@@ -861,10 +864,7 @@ static void test_popups_stay_near_their_window(void **state) {
 		"--popup 0,0,1280,720,ffffff00");
 	assert_true(client_wait_line(huge, "popup-configure", WAIT_MS, NULL, 0));
 	harness_sleep(h, 300);
-	w = window(h, "huge");
-	x = jint(w, "geometry.x");
-	y = jint(w, "geometry.y");
-	json_object_put(w);
+	window_origin(h, "huge", &x, &y);
 	int outside = pixels_outside(h, 0xffff00, x - m, y - m, 200 + 2 * m,
 		100 + 2 * m);
 	printf("# yellow outside the window area, huge popup: %d\n", outside);
@@ -886,9 +886,8 @@ static void test_giant_cursor_is_refused(void **state) {
 	struct test_client *c = client_spawn_test_app(h, dir,
 		"--app-id pointy --size 200x100 --color ff000000 --cursor 4096x4096");
 	assert_true(client_wait_line(c, "mapped", WAIT_MS, NULL, 0));
-	struct json_object *w = window(h, "pointy");
-	int x = jint(w, "geometry.x"), y = jint(w, "geometry.y");
-	json_object_put(w);
+	int x, y;
+	window_origin(h, "pointy", &x, &y);
 	harness_pointer_move(h, x + 20, y + 20);
 	assert_true(client_wait_line(c, "cursor-set 4096x4096", WAIT_MS, NULL,
 		0));
@@ -1027,12 +1026,14 @@ static void test_drag_data_only_after_drop(void **state) {
 	struct test_client *source = client_spawn_test(h,
 		"--app-id source --size 100x100 --drag hello");
 	assert_true(client_wait_line(source, "mapped", WAIT_MS, NULL, 0));
-	struct json_object *w = window(h, "source");
-	int sx = jint(w, "geometry.x") + 50, sy = jint(w, "geometry.y") + 50;
-	json_object_put(w);
-	w = window(h, "dropzone");
-	int tx = jint(w, "geometry.x") + 40, ty = jint(w, "geometry.y") + 40;
-	json_object_put(w);
+	int sx, sy;
+	window_origin(h, "source", &sx, &sy);
+	sx += 50;
+	sy += 50;
+	int tx, ty;
+	window_origin(h, "dropzone", &tx, &ty);
+	tx += 40;
+	ty += 40;
 	harness_pointer_move(h, sx, sy);
 	harness_pointer_button(h, BTN_LEFT, true);
 	assert_true(client_wait_line(source, "drag-started", WAIT_MS, NULL, 0));
