@@ -21,6 +21,7 @@
 
 #include "clients/app_clipboard.h"
 #include "clients/clients.h"
+#include "util/clock.h"
 #include "clients/global_policy.h"
 #include "store_fs.h"
 #include "util/config.h"
@@ -193,12 +194,6 @@ static bool make_dir(const char *path, mode_t mode) {
  * container may take a while to start, but a window that comes a
  * minute later would surprise the user in whatever they do by then. */
 #define FOCUS_GRANT_MS 60000
-
-static int64_t monotonic_ms(void) {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 bool app_has_focus_grant(const struct pwl_app *app) {
 	return app->focus_grant_until_ms &&

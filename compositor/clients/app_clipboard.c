@@ -229,30 +229,42 @@ static void source_resource_destroy(struct wl_resource *resource) {
 	free(source);
 }
 
+/* A resource of the kind's own interface (clipboard or primary), at the
+ * manager's version, with its implementation; NULL when out of memory. */
+static struct wl_resource *create_kind_resource(struct wl_client *client,
+		struct wl_resource *manager, uint32_t id, int kind,
+		const struct wl_interface *const interfaces[2],
+		const void *const impls[2], void *data,
+		wl_resource_destroy_func_t destroy) {
+	struct wl_resource *resource = wl_resource_create(client,
+		interfaces[kind], wl_resource_get_version(manager), id);
+	if (!resource) {
+		wl_client_post_no_memory(client);
+		return NULL;
+	}
+	wl_resource_set_implementation(resource, impls[kind], data, destroy);
+	return resource;
+}
+
 static void create_source(struct wl_client *client,
 		struct wl_resource *manager, uint32_t id, int kind) {
-	struct pwl_app *app = wl_resource_get_user_data(manager);
+	static const struct wl_interface *const interfaces[2] = {
+		&wl_data_source_interface, &zwp_primary_selection_source_v1_interface,
+	};
+	static const void *const impls[2] = {
+		&data_source_impl, &primary_source_impl,
+	};
 	struct private_source *source = calloc(1, sizeof(*source));
 	if (!source) {
 		wl_client_post_no_memory(client);
 		return;
 	}
-	source->app = app;
+	source->app = wl_resource_get_user_data(manager);
 	source->kind = kind;
-	source->resource = wl_resource_create(client, kind == KIND_CLIPBOARD ?
-		&wl_data_source_interface : &zwp_primary_selection_source_v1_interface,
-		wl_resource_get_version(manager), id);
+	source->resource = create_kind_resource(client, manager, id, kind,
+		interfaces, impls, source, source_resource_destroy);
 	if (!source->resource) {
 		free(source);
-		wl_client_post_no_memory(client);
-		return;
-	}
-	if (kind == KIND_CLIPBOARD) {
-		wl_resource_set_implementation(source->resource, &data_source_impl,
-			source, source_resource_destroy);
-	} else {
-		wl_resource_set_implementation(source->resource,
-			&primary_source_impl, source, source_resource_destroy);
 	}
 }
 
@@ -326,6 +338,12 @@ static void device_resource_destroy(struct wl_resource *resource) {
 
 static void get_device(struct wl_client *client, struct wl_resource *manager,
 		uint32_t id, int kind) {
+	static const struct wl_interface *const interfaces[2] = {
+		&wl_data_device_interface, &zwp_primary_selection_device_v1_interface,
+	};
+	static const void *const impls[2] = {
+		&data_device_impl, &primary_device_impl,
+	};
 	struct pwl_app *app = wl_resource_get_user_data(manager);
 	struct private_device *device = calloc(1, sizeof(*device));
 	if (!device) {
@@ -334,20 +352,11 @@ static void get_device(struct wl_client *client, struct wl_resource *manager,
 	}
 	device->app = app;
 	device->kind = kind;
-	device->resource = wl_resource_create(client, kind == KIND_CLIPBOARD ?
-		&wl_data_device_interface : &zwp_primary_selection_device_v1_interface,
-		wl_resource_get_version(manager), id);
+	device->resource = create_kind_resource(client, manager, id, kind,
+		interfaces, impls, device, device_resource_destroy);
 	if (!device->resource) {
 		free(device);
-		wl_client_post_no_memory(client);
 		return;
-	}
-	if (kind == KIND_CLIPBOARD) {
-		wl_resource_set_implementation(device->resource, &data_device_impl,
-			device, device_resource_destroy);
-	} else {
-		wl_resource_set_implementation(device->resource,
-			&primary_device_impl, device, device_resource_destroy);
 	}
 	wl_list_insert(&app->private_devices[kind], &device->link);
 	if (device_focused(device)) {

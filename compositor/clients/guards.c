@@ -21,6 +21,7 @@
 
 #include "clients/app.h"
 #include "clients/clients.h"
+#include "util/clock.h"
 #include "util/input_serials.h"
 
 #define MAX_KEYMAP (16 * 1024 * 1024)
@@ -313,12 +314,6 @@ static void grab_dismiss_idle(void *data) {
 		wlr_xdg_popup_destroy(xdg);
 	}
 	grab_dismiss_end(d);
-}
-
-static int64_t monotonic_ms(void) {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static void guard_popup_grab(struct pwl_clients *clients,

@@ -1,6 +1,5 @@
 #include "desktop/activation.h"
 
-#include <time.h>
 #include <wlr/types/wlr_seat.h>
 #include <wlr/types/wlr_xdg_activation_v1.h>
 #include <wlr/types/wlr_xdg_shell.h>
@@ -11,6 +10,7 @@
 #include "desktop/server.h"
 #include "desktop/view.h"
 #include "desktop/xdg_shell.h"
+#include "util/clock.h"
 #include "util/input_serials.h"
 
 #define ACTIVATION_SERIAL_MAX_AGE_MS 10000
@@ -34,11 +34,8 @@ static bool token_from_user_action(struct wlr_xdg_activation_token_v1 *token,
 	// seconds (not a keyboard enter's): the seat forgets a client's
 	// serials when it loses focus, so the token was also made while the
 	// client had focus, and it has not lost it since.
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	int64_t now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 	if (!input_serials_allow(&view->server->seat->input_serials, client,
-			token->serial, now, ACTIVATION_SERIAL_MAX_AGE_MS)) {
+			token->serial, monotonic_ms(), ACTIVATION_SERIAL_MAX_AGE_MS)) {
 		wlr_log(WLR_DEBUG, "Activation token with serial %u, not one of "
 			"the client's recent key or button events while it had focus",
 			token->serial);

@@ -30,6 +30,7 @@
 #include "desktop/server.h"
 #include "desktop/view.h"
 #include "util/config.h"
+#include "util/clock.h"
 #include "util/input_serials.h"
 #include "util/spawn.h"
 
@@ -546,15 +547,9 @@ static void handle_keyboard_focus_change(struct wl_listener *listener,
 	app_clipboard_focus(&seat->server->clients, new_client);
 }
 
-static int64_t now_ms(void) {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 void seat_note_user_serial(struct pwl_seat *seat, struct wl_client *client,
 		uint32_t serial) {
-	input_serials_add(&seat->input_serials, client, serial, now_ms());
+	input_serials_add(&seat->input_serials, client, serial, monotonic_ms());
 }
 
 /* A selection is the user's only when the client that sets it has
@@ -577,7 +572,7 @@ static bool selection_by_user(struct pwl_seat *seat, uint32_t serial,
 		seat->wlr_seat->keyboard_state.focused_client;
 	const char *why = !focused || focused->client != client ?
 		"it does not have keyboard focus" :
-		!input_serials_allow(&seat->input_serials, client, serial, now_ms(),
+		!input_serials_allow(&seat->input_serials, client, serial, monotonic_ms(),
 			SELECTION_SERIAL_MAX_AGE_MS) ?
 		"its serial is not that of a recent key or button event" : NULL;
 	if (why) {

@@ -18,6 +18,7 @@
 #include "desktop/server.h"
 #include "desktop/ssd.h"
 #include "util/focus_policy.h"
+#include "util/clock.h"
 
 const char *view_title(struct pwl_view *view) {
 	const char *title = view->impl->get_title(view);
@@ -372,12 +373,9 @@ bool view_fullscreen_request_allowed(struct pwl_view *view) {
 			view->surface->resource);
 		struct wlr_seat_client *focused =
 			view->server->seat->wlr_seat->keyboard_state.focused_client;
-		struct timespec ts;
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		int64_t now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 		allowed = focused && focused->client == client &&
 			input_serials_recent(&view->server->seat->input_serials, client,
-				now, FULLSCREEN_INPUT_MAX_AGE_MS);
+				monotonic_ms(), FULLSCREEN_INPUT_MAX_AGE_MS);
 	}
 	if (!allowed) {
 		wlr_log(WLR_INFO, "App %s: fullscreen refused (no user action; "

@@ -291,7 +291,7 @@ static void test_object_caps_end_only_the_greedy_client(void **state) {
 		snprintf(line, sizeof(line), "%s", made ? made : "");
 		printf("# %s: %s", cases[i][0], line);
 		assert_true(client_saw(c, "error "));
-		long n = made ? atol(made + 5) : -1;
+		long n = made ? strtol(made + 5, NULL, 10) : -1;
 		assert_true(n >= 0 && n < 10000); // stopped early, by the cap
 		client_free(c);
 		char *log = harness_log(h);
@@ -305,7 +305,7 @@ static void test_object_caps_end_only_the_greedy_client(void **state) {
 		assert_true(client_wait_line(probe, "frames ", WAIT_MS, frames,
 			sizeof(frames)));
 		printf("# after %s, a new window got %s\n", cases[i][0], frames);
-		assert_true(atoi(frames + 7) >= 20);
+		assert_true(strtol(frames + 7, NULL, 10) >= 20);
 		client_free(probe);
 		assert_true(client_running(anim));
 	}
